@@ -1,0 +1,41 @@
+# CUDA detection. GROVE_WITH_CUDA is AUTO by default: ON when a CUDA compiler is found.
+# Architectures default to the instances grove targets: T4 (75), A100 (80), A10G (86),
+# L4 (89), H100/H200 (90). Override with -DCMAKE_CUDA_ARCHITECTURES=... (e.g. "native").
+set(GROVE_WITH_CUDA AUTO CACHE STRING "Build the CUDA kernels: AUTO, ON or OFF")
+set_property(CACHE GROVE_WITH_CUDA PROPERTY STRINGS AUTO ON OFF)
+
+if(NOT GROVE_WITH_CUDA STREQUAL "OFF")
+  if(NOT CMAKE_CUDA_COMPILER AND NOT DEFINED ENV{CUDACXX})
+    # CUDA's installer puts nvcc outside PATH; look there as well.
+    find_program(GROVE_NVCC nvcc HINTS ENV CUDA_PATH PATH_SUFFIXES bin
+                 PATHS /usr/local/cuda/bin /usr/local/cuda)
+    if(GROVE_NVCC)
+      set(CMAKE_CUDA_COMPILER "${GROVE_NVCC}" CACHE FILEPATH "CUDA compiler")
+    endif()
+  endif()
+  include(CheckLanguage)
+  check_language(CUDA)
+  if(CMAKE_CUDA_COMPILER)
+    if(NOT DEFINED CMAKE_CUDA_ARCHITECTURES)
+      set(CMAKE_CUDA_ARCHITECTURES 75 80 86 89 90 CACHE STRING "CUDA architectures")
+    endif()
+    enable_language(CUDA)
+    # CMake 3.25 does not know nvcc's C++20 flag (CUDA 12+ has it); teach it.
+    if(NOT CMAKE_CUDA20_STANDARD_COMPILE_OPTION)
+      set(CMAKE_CUDA20_STANDARD_COMPILE_OPTION "-std=c++20")
+      set(CMAKE_CUDA20_EXTENSION_COMPILE_OPTION "-std=c++20")
+    endif()
+    set(CMAKE_CUDA_STANDARD 20)
+    set(CMAKE_CUDA_STANDARD_REQUIRED ON)
+    set(GROVE_WITH_CUDA ON)
+    find_package(CUDAToolkit REQUIRED)
+    message(STATUS "grove: CUDA ${CMAKE_CUDA_COMPILER_VERSION}, architectures ${CMAKE_CUDA_ARCHITECTURES}")
+  elseif(GROVE_WITH_CUDA STREQUAL "ON")
+    message(FATAL_ERROR "GROVE_WITH_CUDA=ON but no CUDA compiler was found (set CUDACXX or put nvcc on PATH)")
+  else()
+    message(STATUS "grove: no CUDA compiler found; building without CUDA")
+    set(GROVE_WITH_CUDA OFF)
+  endif()
+else()
+  set(GROVE_WITH_CUDA OFF)
+endif()

@@ -1,0 +1,65 @@
+// grove/errors.h — the exceptions grove throws, and GROVE_CHECK.
+//
+//   try {
+//     grove::DataSet data = grove::io::ReadChannel("train/", options);
+//   } catch (const grove::InvalidInput& e) {   // the user can fix it: bad file, bad parameter
+//     std::cerr << e.what() << "\n";
+//   } catch (const grove::Error& e) {          // IoError, DeviceError, InternalError
+//     std::cerr << e.what() << "\n";
+//   }
+//
+// Messages say what went wrong, where (file:line, column or parameter), what was found versus
+// what was expected, and how to fix it. The CLI maps InvalidInput/IoError to exit code 1 and
+// the rest to 2 (cli/main.cc is the one place that catches).
+#pragma once
+
+#include <stdexcept>
+#include <string>
+
+namespace grove {
+
+/// Base of every exception grove throws on purpose.
+class Error : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+/// Bad data or parameters: the user can fix it.
+class InvalidInput : public Error {
+ public:
+  using Error::Error;
+};
+
+/// A file or stream could not be opened, read or written.
+class IoError : public Error {
+ public:
+  using Error::Error;
+};
+
+/// The CUDA runtime or driver failed.
+class DeviceError : public Error {
+ public:
+  using Error::Error;
+};
+
+/// A broken invariant inside grove: a bug. The message asks for a report.
+class InternalError : public Error {
+ public:
+  using Error::Error;
+};
+
+namespace detail {
+[[noreturn]] void ThrowCheckFailure(const char* file, int line, const char* condition,
+                                    const std::string& message);
+}  // namespace detail
+
+}  // namespace grove
+
+/// Always-on invariant check: throws grove::InternalError naming the condition, file and line.
+/// `message` is any expression convertible to std::string.
+#define GROVE_CHECK(condition, message)                                                   \
+  do {                                                                                    \
+    if (!(condition)) [[unlikely]] {                                                      \
+      ::grove::detail::ThrowCheckFailure(__FILE__, __LINE__, #condition, (message));     \
+    }                                                                                     \
+  } while (false)

@@ -1,0 +1,15 @@
+// grove/grove.h — everything a library user needs, in one include.
+//
+//   #include <grove/grove.h>
+//   grove::io::ReadOptions options;
+//   grove::DataSet train = grove::io::ReadChannel("data/train", options);
+//   auto auc = grove::CreateMetric("auc");
+#pragma once
+
+#include "grove/context.h"
+#include "grove/dataset.h"
+#include "grove/demo.h"
+#include "grove/errors.h"
+#include "grove/io.h"
+#include "grove/log.h"
+#include "grove/metrics.h"
