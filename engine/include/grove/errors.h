@@ -49,8 +49,14 @@ class InternalError : public Error {
 };
 
 namespace detail {
-[[noreturn]] void ThrowCheckFailure(const char* file, int line, const char* condition,
-                                    const std::string& message);
+// Header-only so that kernels/ and metrics/, which sit below the engine library, can use it.
+[[noreturn]] inline void ThrowCheckFailure(const char* file, int line, const char* condition,
+                                           const std::string& message) {
+  throw InternalError(std::string("internal error at ") + file + ":" + std::to_string(line) +
+                      ": check `" + condition + "` failed: " + message +
+                      " (this is a bug in grove; please report it with the command line and, "
+                      "if possible, the data)");
+}
 }  // namespace detail
 
 }  // namespace grove
