@@ -3,7 +3,7 @@
 include(CMakePackageConfigHelpers)
 
 install(DIRECTORY engine/include/grove DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
-install(TARGETS grove grove_headers grove_engine grove_io grove_metrics grove_kernels_cpu grove_kernels_cuda
+install(TARGETS grove grove_headers grove_engine grove_io grove_metrics grove_kernels grove_kernels_cpu grove_kernels_cuda
         EXPORT groveTargets
         ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
         LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}

@@ -1,7 +1,6 @@
 #include "grove/context.h"
 
 #include <charconv>
-#include <thread>
 
 #include <fmt/format.h>
 
@@ -23,16 +22,6 @@ Device Device::Parse(std::string_view text) {
   }
   throw InvalidInput(fmt::format(
       "device: got \"{}\", expected cpu, cuda or cuda:<ordinal> (for example cuda:0)", text));
-}
-
-std::string Device::ToString() const {
-  return IsCpu() ? std::string("cpu") : fmt::format("cuda:{}", ordinal);
-}
-
-int Context::Threads() const {
-  if (nthread > 0) return nthread;
-  const unsigned hardware = std::thread::hardware_concurrency();
-  return hardware == 0 ? 1 : static_cast<int>(hardware);
 }
 
 bool BuiltWithCuda() {

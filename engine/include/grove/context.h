@@ -6,11 +6,13 @@
 //
 // Passed first, as `const Context&`, to every kernel and training call. Plain data; copying is
 // cheap. It deliberately holds no CUDA or TBB types (they are owned by the backends).
+// Header-only apart from Parse/BuildInfo, so that kernels/ can use it without the engine.
 #pragma once
 
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <thread>
 
 namespace grove {
 
@@ -24,7 +26,9 @@ struct Device {
   /// "cpu", "cuda" (= cuda:0) or "cuda:N". Throws InvalidInput naming the accepted forms.
   static Device Parse(std::string_view text);
   /// "cpu" or "cuda:N".
-  std::string ToString() const;
+  std::string ToString() const {
+    return IsCpu() ? std::string("cpu") : "cuda:" + std::to_string(ordinal);
+  }
   friend bool operator==(const Device&, const Device&) = default;
 };
 
@@ -34,7 +38,11 @@ struct Context {
   uint64_t seed = 0;   ///< Seed for every random choice made under this context.
 
   /// nthread resolved: the hardware concurrency when 0.
-  int Threads() const;
+  int Threads() const {
+    if (nthread > 0) return nthread;
+    const unsigned hardware = std::thread::hardware_concurrency();
+    return hardware == 0 ? 1 : static_cast<int>(hardware);
+  }
 };
 
 /// True when this build of grove includes the CUDA backend.
