@@ -2,6 +2,7 @@
 // memory. The directory rules follow SageMaker's built-in XGBoost container (files up to three
 // levels deep), except that hidden entries are skipped with a warning instead of failing the job.
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -15,8 +16,6 @@
 #include <string>
 #include <utility>
 #include <vector>
-
-#include <fmt/format.h>
 
 #include "grove/errors.h"
 #include "grove/io.h"
@@ -40,7 +39,8 @@ struct Walk {
   std::vector<std::pair<std::string, fs::path>> files;  // (relative path, path under root)
   std::vector<std::string> hidden;
   std::vector<std::string> too_deep;
-  std::vector<std::string> other;  // sockets, devices: neither data file nor directory
+  std::vector<std::string> other;     // sockets, devices: neither data file nor directory
+  std::vector<std::string> repeated;  // symbolic links to a directory listed already
   // Directories already listed, by (device, inode): a symlinked directory is listed once, so
   // a link pointing at an ancestor cannot make the walk loop or read a file twice.
   std::set<std::pair<dev_t, ino_t>> visited;
@@ -71,13 +71,20 @@ bool FirstVisit(Walk& walk, const fs::path& dir) {
   return walk.visited.insert({st.st_dev, st.st_ino}).second;
 }
 
+// Lists `dir` (whose files are at level `depth`) in name order, so that when two symbolic
+// links reach the same directory, the first in that order is the one listed.
 void WalkDirectory(Walk& walk, const fs::path& dir, const std::string& rel, int depth) {
+  std::vector<fs::path> children;
   std::error_code ec;
   fs::directory_iterator it(dir, ec);
   if (ec) ThrowListError(dir, ec);
   for (; it != fs::directory_iterator(); it.increment(ec)) {
     if (ec) ThrowListError(dir, ec);
-    const fs::path& child = it->path();
+    children.push_back(it->path());
+  }
+  if (ec) ThrowListError(dir, ec);
+  std::sort(children.begin(), children.end());
+  for (const fs::path& child : children) {
     const std::string name = child.filename().string();
     const std::string child_rel = rel.empty() ? name : rel + "/" + name;
     if (name.starts_with('.')) {
@@ -88,15 +95,17 @@ void WalkDirectory(Walk& walk, const fs::path& dir, const std::string& rel, int 
     if (ec || !fs::exists(status)) {
       const std::string reason = ec ? ec.message() : "no such file";
       const bool dangling = fs::is_symlink(fs::symlink_status(child, ec));
-      throw IoError(fmt::format("cannot read {}: {}", child.string(),
-                                dangling ? "broken symbolic link (its target does not exist)"
-                                         : reason));
+      throw IoError(
+          fmt::format("cannot read {}: {}", child.string(),
+                      dangling ? "broken symbolic link (its target does not exist)" : reason));
     }
     if (fs::is_directory(status)) {
-      if (FirstVisit(walk, child)) WalkDirectory(walk, child, child_rel, depth + 1);
-      continue;
-    }
-    if (!fs::is_regular_file(status) && !fs::is_fifo(status)) {
+      if (FirstVisit(walk, child)) {
+        WalkDirectory(walk, child, child_rel, depth + 1);
+      } else {
+        walk.repeated.push_back(child_rel);
+      }
+    } else if (!fs::is_regular_file(status) && !fs::is_fifo(status)) {
       walk.other.push_back(child_rel);
     } else if (depth > kMaxDepth) {
       walk.too_deep.push_back(child_rel);
@@ -104,7 +113,6 @@ void WalkDirectory(Walk& walk, const fs::path& dir, const std::string& rel, int 
       walk.files.emplace_back(child_rel, walk.root / child_rel);
     }
   }
-  if (ec) ThrowListError(dir, ec);
 }
 
 void LogSkipped(const Walk& walk) {
@@ -119,6 +127,11 @@ void LogSkipped(const Walk& walk) {
     Log(LogLevel::kWarning,
         fmt::format("Skipping {} file(s) more than {} levels deep in {}: {}", walk.too_deep.size(),
                     kMaxDepth, root, JoinNames(walk.too_deep)));
+  }
+  if (!walk.repeated.empty()) {
+    Log(LogLevel::kWarning,
+        fmt::format("Skipping {} symbolic link(s) in {} to directories listed already: {}",
+                    walk.repeated.size(), root, JoinNames(walk.repeated)));
   }
   if (!walk.other.empty()) {
     Log(LogLevel::kWarning,
@@ -158,8 +171,7 @@ std::size_t ReadSome(int fd, const fs::path& path, char* out, std::size_t size) 
 
 // Fills `buffer` from the start until it holds at least `want` bytes or the input ends; a FIFO
 // may hand out one byte at a time.
-std::size_t ReadAtLeast(int fd, const fs::path& path, std::vector<char>& buffer,
-                        std::size_t want) {
+std::size_t ReadAtLeast(int fd, const fs::path& path, std::vector<char>& buffer, std::size_t want) {
   std::size_t filled = 0;
   while (filled < want) {
     const std::size_t n = ReadSome(fd, path, buffer.data() + filled, buffer.size() - filled);
@@ -230,10 +242,11 @@ std::string Inflater::Run(int fd, std::vector<char>& chunk, std::size_t filled,
     data.append(reinterpret_cast<const char*>(out.data()), out.size() - stream_.avail_out);
     if (ret == Z_STREAM_END) {
       in_member = false;
-    } else if (ret != Z_OK && ret != Z_BUF_ERROR) {
-      throw IoError(fmt::format("cannot decompress {}: {} at compressed byte {} (corrupt gzip data)",
-                                path_.string(), stream_.msg != nullptr ? stream_.msg : "zlib error",
-                                read_total - stream_.avail_in));
+    } else if (ret != Z_OK && !(ret == Z_BUF_ERROR && stream_.avail_in == 0)) {
+      // Z_BUF_ERROR only means "feed me more input"; with input left it would never progress.
+      throw IoError(fmt::format(
+          "cannot decompress {}: {} at compressed byte {} (corrupt gzip data)", path_.string(),
+          stream_.msg != nullptr ? stream_.msg : "zlib error", read_total - stream_.avail_in));
     }
   }
   if (in_member) {
