@@ -1,0 +1,268 @@
+// auc and aucpr as XGBoost 1.7.4 computes them (src/metric/auc.cc):
+//   - binary: rows sorted by score, each run of equal scores closes one segment (a trapezoid
+//     for ROC, so ties score as in scikit-learn's roc_auc_score); a row with label y and weight
+//     w counts y·w as positive and (1 - y)·w as negative;
+//   - multi-class: one-vs-rest per class; ROC AUCs averaged weighted by the class's positive
+//     weight (prevalence), PR AUCs averaged plainly; NaN if any class lacks positives or
+//     negatives;
+//   - query groups: per-group pairwise ROC AUC (groups under 3 rows skipped) or PR AUC (groups
+//     without positives or negatives skipped), averaged over groups (see groups.h).
+// NaN when undefined: no rows, or only one class.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <tuple>
+#include <utility>
+#include <vector>
+
+#include "metrics/common.h"
+#include "metrics/factories.h"
+#include "metrics/groups.h"
+#include "metrics/score_order.h"
+
+namespace grove::metric_impl {
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+double Trapezoid(double fp_prev, double fp, double tp_prev, double tp) {
+  return (fp - fp_prev) * (tp + tp_prev) * 0.5;
+}
+
+/// Area under the PR curve between two points, interpolated as in Keilwagen, Grosse & Grau
+/// 2014 (doi:10.1371/journal.pone.0092209), in XGBoost's form (auc.h, CalcDeltaPRAUC).
+double PrSegment(double fp_prev, double fp, double tp_prev, double tp, double total_pos) {
+  const double pr_prev = tp_prev / total_pos;
+  const double pr = tp / total_pos;
+  double a = 1.0, b = 0.0;
+  if (tp != tp_prev) {
+    const double h = (fp - fp_prev) / (tp - tp_prev);
+    a = h + 1.0;
+    b = (fp_prev - h * tp_prev) / total_pos;
+  }
+  if (b != 0.0) {
+    return (pr - pr_prev - b / a * (std::log(a * pr + b) - std::log(a * pr_prev + b))) / a;
+  }
+  return (pr - pr_prev) / a;
+}
+
+/// Walks positions [begin, end) of a score-sorted sequence with cumulative negative/positive
+/// weight (fp, tp) starting at (fp0, tp0); at the end of each run of equal scores calls
+/// close(fp_prev, fp, tp_prev, tp). Returns the final (fp, tp).
+template <class Same, class PosNeg, class Close>
+std::pair<double, double> SweepRuns(std::size_t begin, std::size_t end, double fp0, double tp0,
+                                    const Same& same_as_prev, const PosNeg& pos_neg,
+                                    const Close& close) {
+  double fp = fp0, tp = tp0, fp_prev = fp0, tp_prev = tp0;
+  for (std::size_t i = begin; i < end; ++i) {
+    if (i > begin && !same_as_prev(i)) {
+      close(fp_prev, fp, tp_prev, tp);
+      fp_prev = fp;
+      tp_prev = tp;
+    }
+    const auto [pos, neg] = pos_neg(i);
+    tp += pos;
+    fp += neg;
+  }
+  if (end > begin) close(fp_prev, fp, tp_prev, tp);
+  return {fp, tp};
+}
+
+struct Curve {
+  double neg = 0, pos = 0, area = 0;
+};
+
+/// One binary problem over rows sorted by score, in fixed blocks that do not split ties.
+class SortedProblem {
+ public:
+  explicit SortedProblem(const ScoreOrder& order)
+      : order_(order), bounds_(order.TieAlignedBlocks(kBlockRows)) {}
+
+  /// Totals and ROC area. Each block sums its trapezoids from a local origin; shifting a block
+  /// up by the positives before it adds (its negatives) × (those positives).
+  Curve Roc() const {
+    std::vector<Curve> part(Blocks());
+    ForEachIndex(Blocks(), Parallel(), [&](std::size_t b) {
+      Curve c;
+      const auto close = [&](double fpp, double fp, double tpp, double tp) {
+        c.area += Trapezoid(fpp, fp, tpp, tp);
+      };
+      std::tie(c.neg, c.pos) = Sweep(b, 0.0, 0.0, close);
+      part[b] = c;
+    });
+    Curve total;
+    for (const Curve& c : part) {
+      total.area += c.area + c.neg * total.pos;
+      total.pos += c.pos;
+      total.neg += c.neg;
+    }
+    return total;
+  }
+
+  /// PR area: block totals first, then each block sweeps from its prefix (fp, tp).
+  double Pr() const {
+    std::vector<std::pair<double, double>> sums(Blocks());
+    ForEachIndex(Blocks(), Parallel(), [&](std::size_t b) {
+      sums[b] = Sweep(b, 0.0, 0.0, [](double, double, double, double) {});
+    });
+    std::vector<std::pair<double, double>> start(Blocks());  // (fp, tp) before block b
+    double total_neg = 0, total_pos = 0;
+    for (std::size_t b = 0; b < Blocks(); ++b) {
+      start[b] = {total_neg, total_pos};
+      total_neg += sums[b].first;
+      total_pos += sums[b].second;
+    }
+    if (!(total_pos > 0.0 && total_neg > 0.0)) return kNaN;
+    std::vector<double> area(Blocks());
+    ForEachIndex(Blocks(), Parallel(), [&](std::size_t b) {
+      double a = 0;
+      Sweep(b, start[b].first, start[b].second, [&](double fpp, double fp, double tpp, double tp) {
+        a += PrSegment(fpp, fp, tpp, tp, total_pos);
+      });
+      area[b] = a;
+    });
+    double total = 0;
+    for (double a : area) total += a;
+    return total;
+  }
+
+ private:
+  std::size_t Blocks() const { return bounds_.size() - 1; }
+  bool Parallel() const { return order_.size() >= kParallelRows; }
+
+  template <class Close>
+  std::pair<double, double> Sweep(std::size_t b, double fp0, double tp0, const Close& close) const {
+    const auto same = [&](std::size_t i) { return order_[i].key == order_[i - 1].key; };
+    const auto pos_neg = [&](std::size_t i) {
+      const double y = order_[i].label;
+      const double w = order_[i].weight;
+      return std::pair<double, double>(y * w, (1.0 - y) * w);
+    };
+    return SweepRuns(bounds_[b], bounds_[b + 1], fp0, tp0, same, pos_neg, close);
+  }
+
+  const ScoreOrder& order_;
+  std::vector<std::size_t> bounds_;
+};
+
+double BinaryAuc(const MetricInput& in, bool roc) {
+  ScoreOrder order;
+  order.Sort(roc ? "auc" : "aucpr", in.predictions, 1, 0, in.labels, in.weights, -1);
+  const SortedProblem problem(order);
+  if (!roc) return problem.Pr();
+  const Curve c = problem.Roc();
+  return c.neg > 0.0 && c.pos > 0.0 ? c.area / (c.neg * c.pos) : kNaN;
+}
+
+double MultiClassAuc(const MetricInput& in, bool roc) {
+  const std::size_t classes = in.num_outputs;
+  ScoreOrder order;
+  double sum = 0, weight = 0;
+  for (std::size_t c = 0; c < classes; ++c) {
+    order.Sort(roc ? "auc" : "aucpr", in.predictions, classes, c, in.labels, in.weights,
+               static_cast<int>(c));
+    const SortedProblem problem(order);
+    if (roc) {
+      const Curve curve = problem.Roc();
+      if (!(curve.neg > 0.0 && curve.pos > 0.0)) return kNaN;
+      sum += curve.area / curve.neg;  // = AUC_c × positives_c
+      weight += curve.pos;
+    } else {
+      const double area = problem.Pr();
+      if (std::isnan(area)) return kNaN;
+      sum += area;
+      weight += 1.0;
+    }
+  }
+  return weight > 0.0 ? sum / weight : kNaN;
+}
+
+/// XGBoost's GroupRankingROC: documents sorted by label (descending, stable), then every pair
+/// (i before j) scores 1, 0.5 or 0 as score_i >, ==, < score_j, pairs of equal labels included.
+double GroupRoc(std::vector<Doc>& docs) {
+  if (docs.size() < 3) return kNaN;
+  std::stable_sort(docs.begin(), docs.end(),
+                   [](const Doc& a, const Doc& b) { return a.label > b.label; });
+  double sum = 0;
+  for (std::size_t i = 0; i < docs.size(); ++i) {
+    for (std::size_t j = i + 1; j < docs.size(); ++j) {
+      sum += docs[i].score > docs[j].score ? 1.0 : docs[i].score == docs[j].score ? 0.5 : 0.0;
+    }
+  }
+  const double pairs = 0.5 * static_cast<double>(docs.size()) * (docs.size() - 1.0);
+  return sum / pairs;
+}
+
+double GroupPr(std::vector<Doc>& docs) {
+  std::stable_sort(docs.begin(), docs.end(),
+                   [](const Doc& a, const Doc& b) { return a.score > b.score; });
+  double total_pos = 0, total_neg = 0;
+  for (const Doc& d : docs) {
+    total_pos += d.label;
+    total_neg += 1.0 - d.label;
+  }
+  if (!(total_pos > 0.0 && total_neg > 0.0)) return kNaN;
+  double area = 0;
+  SweepRuns(
+      0, docs.size(), 0.0, 0.0, [&](std::size_t i) { return docs[i].score == docs[i - 1].score; },
+      [&](std::size_t i) { return std::pair<double, double>(docs[i].label, 1.0 - docs[i].label); },
+      [&](double fpp, double fp, double tpp, double tp) {
+        area += PrSegment(fpp, fp, tpp, tp, total_pos);
+      });
+  return area;
+}
+
+double RankingAuc(const MetricInput& in, bool roc) {
+  const char* name = roc ? "auc" : "aucpr";
+  const std::size_t rows =
+      CheckShapes(name, in, Outputs::kOne, "query groups need one score per row", false);
+  if (roc) {
+    CheckLabels(
+        name, in.labels, [](float y) { return std::isfinite(y); }, "a finite number");
+  } else {
+    CheckLabels(
+        name, in.labels, [](float y) { return y >= 0.0f && y <= 1.0f; },
+        "in [0, 1] (aucpr with query groups needs binary relevance)");
+  }
+  const QueryGroups groups = ResolveGroups(name, in, rows);
+  if (rows == 0) return kNaN;
+  CheckNotNaN(name, in.predictions, 1);
+  return GroupMean(groups, [&](std::size_t g, std::vector<Doc>& docs) {
+    LoadGroup(in, groups, g, docs);
+    return roc ? GroupRoc(docs) : GroupPr(docs);
+  });
+}
+
+double EvaluateAuc(const MetricInput& in, bool roc) {
+  if (!in.groups.empty()) return RankingAuc(in, roc);
+  const char* name = roc ? "auc" : "aucpr";
+  const std::size_t rows = CheckShapes(name, in, Outputs::kAny, "");
+  const std::size_t k = in.num_outputs;
+  if (k == 1) {
+    CheckLabels(
+        name, in.labels, [](float y) { return y >= 0.0f && y <= 1.0f; },
+        "in [0, 1] (a 0/1 class or a probability)");
+  } else {
+    CheckLabels(
+        name, in.labels,
+        [k](float y) { return y >= 0.0f && y < static_cast<float>(k) && y == std::floor(y); },
+        fmt::format("an integer class in [0, {})", k));
+  }
+  if (rows == 0) return kNaN;
+  CheckNotNaN(name, in.predictions, k);
+  return k == 1 ? BinaryAuc(in, roc) : MultiClassAuc(in, roc);
+}
+
+}  // namespace
+
+std::unique_ptr<Metric> MakeRocAuc() {
+  return MakeMetric("auc", true, [](const MetricInput& in) { return EvaluateAuc(in, true); });
+}
+
+std::unique_ptr<Metric> MakePrAuc() {
+  return MakeMetric("aucpr", true, [](const MetricInput& in) { return EvaluateAuc(in, false); });
+}
+
+}  // namespace grove::metric_impl

@@ -1,0 +1,214 @@
+// Class-decision metrics: a row's predicted class is p > 0.5 (one output) or the first argmax
+// (num_outputs >= 2), as XGBoost's merror and the SageMaker container's accuracy/f1/... do;
+// precision/recall/f1/balanced accuracy follow scikit-learn 1.2 (sample_weight semantics,
+// zero_division -> 0, macro averages over the classes present in labels or predictions).
+#include <fmt/format.h>
+
+#include <cmath>
+#include <limits>
+
+#include "metrics/common.h"
+#include "metrics/factories.h"
+
+namespace grove::metric_impl {
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+std::size_t PredictedClass(const float* row, std::size_t outputs) {
+  if (outputs == 1) return row[0] > 0.5f ? 1 : 0;
+  std::size_t best = 0;
+  for (std::size_t c = 1; c < outputs; ++c) {
+    if (row[c] > row[best]) best = c;
+  }
+  return best;
+}
+
+/// Labels must be 0/1 (one output) or an integer class in [0, outputs).
+void CheckClassLabels(std::string_view metric, std::span<const float> labels, std::size_t outputs) {
+  const float classes = outputs == 1 ? 2.0f : static_cast<float>(outputs);
+  const std::string expected =
+      outputs == 1 ? std::string("0 or 1") : fmt::format("an integer class in [0, {})", outputs);
+  CheckLabels(
+      metric, labels, [classes](float y) { return y >= 0.0f && y < classes && y == std::floor(y); },
+      expected);
+}
+
+std::size_t CheckClassInput(std::string_view metric, const MetricInput& in, Outputs outputs,
+                            std::string_view hint) {
+  const std::size_t rows = CheckShapes(metric, in, outputs, hint);
+  CheckClassLabels(metric, in.labels, in.num_outputs);
+  return rows;
+}
+
+/// Weighted per-class counts: true positives, label totals, prediction totals, and whether
+/// the class occurs among labels or predictions at all (scikit-learn's unique_labels).
+struct ClassCounts {
+  std::vector<double> hit, truth, predicted;
+  std::vector<std::uint8_t> seen;
+  explicit ClassCounts(std::size_t classes)
+      : hit(classes), truth(classes), predicted(classes), seen(classes) {}
+};
+
+ClassCounts CountClasses(const MetricInput& in, std::size_t rows) {
+  const std::size_t outputs = in.num_outputs;
+  const std::size_t classes = outputs == 1 ? 2 : outputs;
+  std::vector<ClassCounts> partial(NumBlocks(rows), ClassCounts(0));
+  ForBlocks(rows, [&](std::size_t block, std::size_t begin, std::size_t end) {
+    ClassCounts counts(classes);
+    for (std::size_t i = begin; i < end; ++i) {
+      const auto label = static_cast<std::size_t>(in.labels[i]);
+      const std::size_t pred = PredictedClass(in.predictions.data() + i * outputs, outputs);
+      const double w = WeightAt(in.weights, i);
+      counts.hit[label] += label == pred ? w : 0.0;
+      counts.truth[label] += w;
+      counts.predicted[pred] += w;
+      counts.seen[label] = counts.seen[pred] = 1;
+    }
+    partial[block] = std::move(counts);
+  });
+  ClassCounts total(classes);
+  for (const ClassCounts& counts : partial) {
+    for (std::size_t c = 0; c < classes; ++c) {
+      total.hit[c] += counts.hit[c];
+      total.truth[c] += counts.truth[c];
+      total.predicted[c] += counts.predicted[c];
+      total.seen[c] |= counts.seen[c];
+    }
+  }
+  return total;
+}
+
+double Ratio(double num, double den) {
+  return den > 0.0 ? num / den : 0.0;
+}
+
+/// scikit-learn's F-beta with beta = 1, 0 when precision + recall is 0.
+double F1(double precision, double recall) {
+  const double den = precision + recall;
+  return 2.0 * precision * recall / (den == 0.0 ? 1.0 : den);
+}
+
+double ScoreOf(Score score, double hit, double truth, double predicted) {
+  const double precision = Ratio(hit, predicted);
+  const double recall = Ratio(hit, truth);
+  switch (score) {
+    case Score::kPrecision:
+      return precision;
+    case Score::kRecall:
+      return recall;
+    case Score::kF1:
+      return F1(precision, recall);
+  }
+  return kNaN;
+}
+
+double AverageScore(const ClassCounts& counts, Score score, Average average) {
+  const std::size_t classes = counts.hit.size();
+  if (average == Average::kBinary) {
+    return ScoreOf(score, counts.hit[1], counts.truth[1], counts.predicted[1]);
+  }
+  if (average == Average::kMicro) {
+    double hit = 0, truth = 0, predicted = 0;
+    for (std::size_t c = 0; c < classes; ++c) {
+      hit += counts.hit[c];
+      truth += counts.truth[c];
+      predicted += counts.predicted[c];
+    }
+    return ScoreOf(score, hit, truth, predicted);
+  }
+  double sum = 0;
+  std::size_t present = 0;
+  for (std::size_t c = 0; c < classes; ++c) {
+    if (!counts.seen[c]) continue;
+    sum += ScoreOf(score, counts.hit[c], counts.truth[c], counts.predicted[c]);
+    ++present;
+  }
+  return present == 0 ? kNaN : sum / static_cast<double>(present);
+}
+
+double TotalWeight(const ClassCounts& counts) {
+  double total = 0;
+  for (double t : counts.truth) total += t;
+  return total;
+}
+
+}  // namespace
+
+std::unique_ptr<Metric> MakeAccuracy() {
+  return MakeMetric("accuracy", true, [](const MetricInput& in) {
+    const std::size_t rows = CheckClassInput("accuracy", in, Outputs::kAny, "");
+    const std::size_t k = in.num_outputs;
+    const auto s = SumRows<2>(rows, [&](std::size_t i, std::array<double, 2>& acc) {
+      const double w = WeightAt(in.weights, i);
+      const std::size_t pred = PredictedClass(in.predictions.data() + i * k, k);
+      acc[0] += pred == static_cast<std::size_t>(in.labels[i]) ? w : 0.0;
+      acc[1] += w;
+    });
+    return s[1] > 0.0 ? s[0] / s[1] : kNaN;
+  });
+}
+
+std::unique_ptr<Metric> MakeMError() {
+  return MakeMetric("merror", false, [](const MetricInput& in) {
+    const std::size_t rows =
+        CheckClassInput("merror", in, Outputs::kMany, "use error for binary output");
+    const std::size_t k = in.num_outputs;
+    const auto s = SumRows<2>(rows, [&](std::size_t i, std::array<double, 2>& acc) {
+      const double w = WeightAt(in.weights, i);
+      const std::size_t pred = PredictedClass(in.predictions.data() + i * k, k);
+      acc[0] += pred != static_cast<std::size_t>(in.labels[i]) ? w : 0.0;
+      acc[1] += w;
+    });
+    return s[1] > 0.0 ? s[0] / s[1] : kNaN;
+  });
+}
+
+std::unique_ptr<Metric> MakeMLogLoss() {
+  return MakeMetric("mlogloss", false, [](const MetricInput& in) {
+    const std::size_t rows =
+        CheckClassInput("mlogloss", in, Outputs::kMany, "use logloss for binary output");
+    const std::size_t k = in.num_outputs;
+    const auto s = SumRows<2>(rows, [&](std::size_t i, std::array<double, 2>& acc) {
+      // XGBoost: -log(p[label]) with p clipped below at eps = 1e-16.
+      const double p = in.predictions[i * k + static_cast<std::size_t>(in.labels[i])];
+      const double w = WeightAt(in.weights, i);
+      acc[0] += w * -std::log(std::max(p, 1e-16));
+      acc[1] += w;
+    });
+    return s[1] > 0.0 ? s[0] / s[1] : kNaN;
+  });
+}
+
+std::unique_ptr<Metric> MakeBalancedAccuracy() {
+  return MakeMetric("balanced_accuracy", true, [](const MetricInput& in) {
+    const std::size_t rows = CheckClassInput("balanced_accuracy", in, Outputs::kAny, "");
+    const ClassCounts counts = CountClasses(in, rows);
+    // Mean recall over the classes with labels (scikit-learn drops the others with a warning).
+    double sum = 0;
+    std::size_t classes = 0;
+    for (std::size_t c = 0; c < counts.truth.size(); ++c) {
+      if (counts.truth[c] > 0.0) {
+        sum += counts.hit[c] / counts.truth[c];
+        ++classes;
+      }
+    }
+    return classes == 0 ? kNaN : sum / static_cast<double>(classes);
+  });
+}
+
+std::unique_ptr<Metric> MakeClassScore(std::string name, Score score, Average average) {
+  const Outputs outputs = average == Average::kBinary ? Outputs::kOne : Outputs::kAny;
+  const std::string hint = score == Score::kF1 ? "use f1 (macro) or f1_macro for multi-class output"
+                           : score == Score::kPrecision
+                               ? "use precision_macro or precision_micro for multi-class output"
+                               : "use recall_macro or recall_micro for multi-class output";
+  return MakeMetric(name, true, [name, score, average, outputs, hint](const MetricInput& in) {
+    const std::size_t rows = CheckClassInput(name, in, outputs, hint);
+    const ClassCounts counts = CountClasses(in, rows);
+    if (rows == 0 || !(TotalWeight(counts) > 0.0)) return kNaN;
+    return AverageScore(counts, score, average);
+  });
+}
+
+}  // namespace grove::metric_impl
