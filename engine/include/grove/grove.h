@@ -3,7 +3,7 @@
 //   #include <grove/grove.h>
 //   grove::io::ReadOptions options;
 //   grove::DataSet train = grove::io::ReadChannel("data/train", options);
-//   auto auc = grove::CreateMetric("auc");
+//   grove::Model model = grove::Train(grove::ParseParams({{"objective", "binary:logistic"}}), train);
 #pragma once
 
 #include "grove/context.h"
@@ -13,3 +13,6 @@
 #include "grove/io.h"
 #include "grove/log.h"
 #include "grove/metrics.h"
+#include "grove/model.h"
+#include "grove/params.h"
+#include "grove/train.h"

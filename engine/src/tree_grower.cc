@@ -1,0 +1,375 @@
+#include "engine/src/tree_grower.h"
+
+#include <algorithm>
+#include <queue>
+#include <utility>
+
+#include "engine/src/random.h"
+#include "kernels/histogram.h"
+#include "kernels/partition.h"
+#include "kernels/split.h"
+
+namespace grove {
+namespace {
+
+// A node that may still be split: its rows, statistics, histogram and best split.
+struct Candidate {
+  std::int32_t node = 0;
+  int depth = 0;
+  std::size_t begin = 0;
+  std::size_t end = 0;
+  GradientSum sum;
+  WeightBounds bounds;
+  std::vector<std::uint32_t> path;  // features split on from the root to here, ascending
+  std::vector<GradientSum> hist;    // empty when the node cannot be split anyway
+  SplitCandidate split;
+  std::size_t Rows() const { return end - begin; }
+};
+
+BinnedView ViewOf(const BinnedMatrix& bins) {
+  BinnedView v;
+  if (bins.IsNarrow()) {
+    v.bins8 = bins.Bins8();
+  } else {
+    v.bins16 = bins.Bins16();
+  }
+  v.rows = bins.Rows();
+  v.features = bins.Features();
+  v.feature_offsets = bins.Cuts().Offsets().data();
+  v.total_bins = bins.Cuts().TotalBins();
+  return v;
+}
+
+CutsView ViewOf(const HistogramCuts& cuts) {
+  CutsView v;
+  v.cut_values = cuts.AllValues().data();
+  v.cut_ptrs = cuts.Ptrs().data();
+  v.min_values = cuts.MinValues().data();
+  v.has_missing = cuts.MissingFlags().data();
+  v.feature_offsets = cuts.Offsets().data();
+  v.features = cuts.NumFeatures();
+  return v;
+}
+
+std::uint32_t MissingBinOf(const HistogramCuts& cuts, std::uint32_t f) {
+  return cuts.HasMissing(f) ? cuts.MissingBin(f) : SplitCandidate::kNoBinLeft;
+}
+
+class GrowSession {
+ public:
+  GrowSession(const Context& ctx, const BinnedMatrix& bins, const GrowerParams& params,
+              std::span<const GradientSum> gradients, const GradientQuantizer& quantizer,
+              std::span<const std::uint32_t> tree_features, std::uint64_t stream,
+              const std::atomic<bool>* cancel)
+      : ctx_(ctx), bins_(bins), cuts_(bins.Cuts()), params_(params), gradients_(gradients),
+        quantizer_(quantizer), tree_features_(tree_features), stream_(stream), cancel_(cancel),
+        bin_view_(ViewOf(bins)), cut_view_(ViewOf(bins.Cuts())) {}
+
+  GrowResult Run(std::vector<std::uint32_t> rows) {
+    result_.rows = std::move(rows);
+    Candidate root;
+    root.end = result_.rows.size();
+    root.node = result_.tree.AddLeaf(Tree::kNoChild, 0.0f, 0.0f);
+    result_.split_bin.push_back(0);
+    std::vector<Candidate> level;
+    level.push_back(std::move(root));
+    BuildHistograms(level, {});
+    root_sum_ready_ = true;
+    Candidate& r = level.front();
+    const double w = CalcWeight(params_.split, quantizer_.Grad(r.sum), quantizer_.Hess(r.sum));
+    result_.tree.value[0] = static_cast<float>(params_.eta * w);
+    result_.tree.sum_hessian[0] = static_cast<float>(quantizer_.Hess(r.sum));
+    Evaluate(level);
+    if (params_.lossguide) {
+      RunLossguide(std::move(level));
+    } else {
+      RunDepthwise(std::move(level));
+    }
+    return std::move(result_);
+  }
+
+ private:
+  void CheckCancel() const {
+    if (cancel_ != nullptr && cancel_->load(std::memory_order_relaxed)) throw GrowCancelled{};
+  }
+
+  bool MaySplitDeeper(int depth) const {
+    return params_.max_depth == 0 || depth < params_.max_depth;
+  }
+
+  bool CanSplit(const Candidate& c) const {
+    return c.split.Valid() && c.split.loss_change >= params_.split.min_split_loss &&
+           MaySplitDeeper(c.depth) &&
+           (params_.max_leaves == 0 || num_leaves_ < static_cast<std::size_t>(params_.max_leaves));
+  }
+
+  void Finalize(const Candidate& c) {
+    result_.leaves.push_back(LeafRows{c.node, c.begin, c.end});
+  }
+
+  void RunDepthwise(std::vector<Candidate> level) {
+    while (!level.empty()) {
+      CheckCancel();
+      std::vector<Candidate> parents;
+      for (Candidate& c : level) {
+        if (CanSplit(c)) {
+          ++num_leaves_;  // a split turns one leaf into two
+          parents.push_back(std::move(c));
+        } else {
+          Finalize(c);
+        }
+      }
+      level = Expand(parents);
+      BuildChildHistograms(parents, level);
+      Evaluate(level);
+    }
+  }
+
+  void RunLossguide(std::vector<Candidate> roots) {
+    // Highest gain first; on equal gain the node created first (lower id) goes first.
+    const auto worse = [](const Candidate& a, const Candidate& b) {
+      if (a.split.loss_change != b.split.loss_change) {
+        return a.split.loss_change < b.split.loss_change;
+      }
+      return a.node > b.node;
+    };
+    std::vector<Candidate> heap = std::move(roots);
+    std::make_heap(heap.begin(), heap.end(), worse);
+    while (!heap.empty()) {
+      CheckCancel();
+      std::pop_heap(heap.begin(), heap.end(), worse);
+      Candidate c = std::move(heap.back());
+      heap.pop_back();
+      if (!CanSplit(c)) {
+        Finalize(c);
+        continue;
+      }
+      ++num_leaves_;
+      std::vector<Candidate> parents;
+      parents.push_back(std::move(c));
+      std::vector<Candidate> children = Expand(parents);
+      BuildChildHistograms(parents, children);
+      Evaluate(children);
+      for (Candidate& child : children) {
+        heap.push_back(std::move(child));
+        std::push_heap(heap.begin(), heap.end(), worse);
+      }
+    }
+  }
+
+  // Applies each parent's split to the tree and partitions its rows; returns the children in
+  // node order (left, right, left, right, ...).
+  std::vector<Candidate> Expand(std::vector<Candidate>& parents) {
+    std::vector<PartitionTask> tasks(parents.size());
+    for (std::size_t i = 0; i < parents.size(); ++i) {
+      const Candidate& p = parents[i];
+      const auto f = static_cast<std::uint32_t>(p.split.feature);
+      tasks[i].rows = std::span(result_.rows).subspan(p.begin, p.Rows());
+      tasks[i].feature = f;
+      tasks[i].split = p.split;
+      tasks[i].missing_bin = MissingBinOf(cuts_, f);
+    }
+    PartitionRows(ctx_, bin_view_, tasks);
+    std::vector<Candidate> children;
+    children.reserve(2 * parents.size());
+    for (std::size_t i = 0; i < parents.size(); ++i) {
+      Candidate& p = parents[i];
+      const SplitCandidate& s = p.split;
+      const auto f = static_cast<std::uint32_t>(s.feature);
+      const double parent_weight =
+          CalcWeight(params_.split, quantizer_.Grad(p.sum), quantizer_.Hess(p.sum), p.bounds);
+      const std::int32_t left = result_.tree.Split(
+          p.node, f, s.threshold, s.missing_left, static_cast<float>(s.loss_change),
+          static_cast<float>(params_.eta * s.left_weight),
+          static_cast<float>(params_.eta * s.right_weight),
+          static_cast<float>(quantizer_.Hess(s.left_sum)),
+          static_cast<float>(quantizer_.Hess(s.right_sum)));
+      result_.tree.value[p.node] = static_cast<float>(parent_weight);
+      result_.split_bin.resize(result_.tree.NumNodes(), 0);
+      result_.split_bin[p.node] = s.split_bin;
+      std::vector<std::uint32_t> path = p.path;
+      if (!std::binary_search(path.begin(), path.end(), f)) {
+        path.insert(std::upper_bound(path.begin(), path.end(), f), f);
+      }
+      const std::size_t mid = p.begin + tasks[i].left_count;
+      for (int side = 0; side < 2; ++side) {
+        Candidate child;
+        child.node = left + side;
+        child.depth = p.depth + 1;
+        child.begin = side == 0 ? p.begin : mid;
+        child.end = side == 0 ? mid : p.end;
+        child.sum = side == 0 ? s.left_sum : s.right_sum;
+        child.bounds = ChildBounds(p, side == 0);
+        child.path = path;
+        children.push_back(std::move(child));
+      }
+    }
+    return children;
+  }
+
+  // Monotone constraints: a split on an increasing feature caps the left subtree's weights
+  // and floors the right subtree's at the midpoint of the two children (XGBoost's rule).
+  WeightBounds ChildBounds(const Candidate& p, bool left) const {
+    WeightBounds b = p.bounds;
+    const int c = params_.monotone.empty() ? 0 : params_.monotone[p.split.feature];
+    if (c == 0) return b;
+    const double mid = 0.5 * (p.split.left_weight + p.split.right_weight);
+    if ((c > 0) == left) {
+      b.upper = mid;
+    } else {
+      b.lower = mid;
+    }
+    return b;
+  }
+
+  // Children that may split need histograms: the smaller sibling is built from its rows, the
+  // larger one is the parent's histogram minus the smaller one.
+  void BuildChildHistograms(std::vector<Candidate>& parents, std::vector<Candidate>& children) {
+    std::vector<Candidate*> to_build;
+    std::vector<std::pair<Candidate*, Candidate*>> to_subtract;  // (larger, smaller)
+    for (std::size_t i = 0; i < parents.size(); ++i) {
+      Candidate& l = children[2 * i];
+      Candidate& r = children[2 * i + 1];
+      if (!MaySplitDeeper(l.depth)) continue;
+      Candidate& small = l.Rows() <= r.Rows() ? l : r;
+      Candidate& large = l.Rows() <= r.Rows() ? r : l;
+      to_build.push_back(&small);
+      large.hist = std::move(parents[i].hist);
+      to_subtract.emplace_back(&large, &small);
+    }
+    std::vector<Candidate> none;
+    BuildHistograms(none, to_build);
+    for (auto& [large, small] : to_subtract) {
+      SubtractHistogram(ctx_, large->hist, small->hist, large->hist);
+    }
+  }
+
+  void BuildHistograms(std::vector<Candidate>& direct, const std::vector<Candidate*>& pointers) {
+    std::vector<Candidate*> all = pointers;
+    for (Candidate& c : direct) all.push_back(&c);
+    std::vector<HistogramTask> tasks;
+    for (Candidate* c : all) {
+      c->hist.assign(cuts_.TotalBins(), GradientSum{});
+      tasks.push_back(
+          HistogramTask{std::span<const std::uint32_t>(result_.rows).subspan(c->begin, c->Rows()),
+                        c->hist});
+    }
+    grove::BuildHistograms(ctx_, bin_view_, gradients_, tasks);
+    if (!root_sum_ready_) {
+      for (Candidate* c : all) c->sum = NodeSum(c->hist);
+    }
+  }
+
+  // Every row of a node falls in exactly one bin of feature 0 (its missing bin included).
+  GradientSum NodeSum(std::span<const GradientSum> hist) const {
+    GradientSum sum{};
+    if (cuts_.NumFeatures() == 0) return sum;
+    const std::uint32_t bins = cuts_.NumBins(0) + (cuts_.HasMissing(0) ? 1U : 0U);
+    for (std::uint32_t b = 0; b < bins; ++b) sum += hist[cuts_.FeatureOffset(0) + b];
+    return sum;
+  }
+
+  std::span<const std::uint32_t> LevelFeatures(int depth) {
+    while (static_cast<int>(level_features_.size()) <= depth) {
+      const auto d = static_cast<std::uint64_t>(level_features_.size());
+      level_features_.push_back(SampleFeatures(tree_features_, params_.colsample_bylevel,
+                                               Random::For(stream_, kStreamByLevel, d)));
+    }
+    return level_features_[depth];
+  }
+
+  std::vector<std::uint32_t> NodeFeatures(const Candidate& c) {
+    std::vector<std::uint32_t> features =
+        SampleFeatures(LevelFeatures(c.depth), params_.colsample_bynode,
+                       Random::For(stream_, kStreamByNode, static_cast<std::uint64_t>(c.node)));
+    if (params_.interaction_sets.empty() || c.path.empty()) return features;
+    // Allowed: the features on the path, plus every set that contains the whole path.
+    std::vector<std::uint8_t> allowed(cuts_.NumFeatures(), 0);
+    for (const std::uint32_t f : c.path) allowed[f] = 1;
+    for (const auto& set : params_.interaction_sets) {
+      const bool contains_path = std::all_of(c.path.begin(), c.path.end(), [&](std::uint32_t f) {
+        return std::find(set.begin(), set.end(), f) != set.end();
+      });
+      if (!contains_path) continue;
+      for (const std::uint32_t f : set) {
+        if (f < allowed.size()) allowed[f] = 1;
+      }
+    }
+    std::erase_if(features, [&](std::uint32_t f) { return allowed[f] == 0; });
+    return features;
+  }
+
+  void Evaluate(std::vector<Candidate>& candidates) {
+    std::vector<std::vector<std::uint32_t>> features;
+    std::vector<SplitTask> tasks;
+    std::vector<std::size_t> index;
+    for (std::size_t i = 0; i < candidates.size(); ++i) {
+      Candidate& c = candidates[i];
+      if (c.hist.empty() || !MaySplitDeeper(c.depth)) continue;
+      features.push_back(NodeFeatures(c));
+      index.push_back(i);
+    }
+    for (std::size_t k = 0; k < index.size(); ++k) {
+      const Candidate& c = candidates[index[k]];
+      const double g = quantizer_.Grad(c.sum);
+      const double h = quantizer_.Hess(c.sum);
+      const bool weight_formula = params_.split.max_delta_step != 0.0 || HasMonotone();
+      const double parent_gain = CalcGainGivenWeight(
+          params_.split, g, h, CalcWeight(params_.split, g, h, c.bounds), weight_formula);
+      tasks.push_back(SplitTask{c.hist, c.sum, features[k], c.bounds, parent_gain});
+    }
+    std::vector<SplitCandidate> best(tasks.size());
+    EvaluateSplits(ctx_, cut_view_, params_.split, quantizer_, params_.monotone, tasks, best);
+    for (std::size_t k = 0; k < index.size(); ++k) candidates[index[k]].split = best[k];
+  }
+
+  bool HasMonotone() const {
+    return std::any_of(params_.monotone.begin(), params_.monotone.end(),
+                       [](std::int8_t c) { return c != 0; });
+  }
+
+  const Context& ctx_;
+  const BinnedMatrix& bins_;
+  const HistogramCuts& cuts_;
+  const GrowerParams& params_;
+  std::span<const GradientSum> gradients_;
+  const GradientQuantizer& quantizer_;
+  std::span<const std::uint32_t> tree_features_;
+  std::uint64_t stream_;
+  const std::atomic<bool>* cancel_;
+  BinnedView bin_view_;
+  CutsView cut_view_;
+  GrowResult result_;
+  std::vector<std::vector<std::uint32_t>> level_features_;
+  std::size_t num_leaves_ = 1;
+  bool root_sum_ready_ = false;
+};
+
+}  // namespace
+
+std::int32_t GrowResult::LeafOfBinnedRow(const BinnedMatrix& bins, std::size_t row) const {
+  const HistogramCuts& cuts = bins.Cuts();
+  std::int32_t node = 0;
+  while (!tree.IsLeaf(static_cast<std::size_t>(node))) {
+    const std::uint32_t f = tree.split_feature[node];
+    const std::uint32_t bin = bins.LocalBin(row, f);
+    SplitCandidate decision;
+    decision.split_bin = split_bin[node];
+    decision.missing_left = tree.default_left[node] != 0;
+    node = decision.GoesLeft(bin, MissingBinOf(cuts, f)) ? tree.left[node] : tree.right[node];
+  }
+  return node;
+}
+
+TreeGrower::TreeGrower(const Context& ctx, const BinnedMatrix& bins, GrowerParams params)
+    : ctx_(ctx), bins_(bins), params_(std::move(params)) {}
+
+GrowResult TreeGrower::Grow(std::span<const GradientSum> gradients,
+                            const GradientQuantizer& quantizer, std::vector<std::uint32_t> rows,
+                            std::span<const std::uint32_t> tree_features, std::uint64_t stream,
+                            const std::atomic<bool>* cancel) const {
+  GrowSession session(ctx_, bins_, params_, gradients, quantizer, tree_features, stream, cancel);
+  return session.Run(std::move(rows));
+}
+
+}  // namespace grove

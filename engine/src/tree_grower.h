@@ -1,0 +1,77 @@
+// engine/src/tree_grower.h — grows one regression tree from fixed-point gradients on the
+// quantized matrix: histograms, split search and row partitioning through kernels/, in
+// depth-wise or loss-guided order.
+//
+//   TreeGrower grower(ctx, bins, grower_params);
+//   GrowResult grown = grower.Grow(gradients, quantizer, rows, tree_features, stream, cancel);
+//   // grown.tree: the tree (leaf values already multiplied by eta)
+//   // grown.leaves: each leaf's rows, as ranges of grown.rows (for the prediction cache)
+//
+// Histogram subtraction: of two siblings only the one with fewer rows is built; the other is
+// its parent's histogram minus it (exact, since sums are integers).
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "engine/src/quantize.h"
+#include "grove/context.h"
+#include "grove/tree.h"
+#include "kernels/common/gradient.h"
+#include "kernels/common/split_math.h"
+
+namespace grove {
+
+struct GrowerParams {
+  SplitParams split;
+  int max_depth = 6;       ///< 0 = unlimited
+  int max_leaves = 0;      ///< 0 = unlimited
+  bool lossguide = false;  ///< false: depth-wise
+  double eta = 0.3;
+  double colsample_bylevel = 1.0;
+  double colsample_bynode = 1.0;
+  std::vector<std::int8_t> monotone;                        ///< per feature, or empty
+  std::vector<std::vector<std::uint32_t>> interaction_sets;  ///< empty = unconstrained
+};
+
+struct LeafRows {
+  std::int32_t node = 0;
+  std::size_t begin = 0;  ///< [begin, end) of GrowResult::rows
+  std::size_t end = 0;
+};
+
+struct GrowResult {
+  Tree tree;
+  std::vector<std::uint32_t> rows;       ///< the rows the tree was grown on, grouped by leaf
+  std::vector<LeafRows> leaves;
+  std::vector<std::uint32_t> split_bin;  ///< per node: local split bin (binned traversal)
+
+  /// The leaf a row reaches, following bins instead of float thresholds (same answer for
+  /// training rows; used for rows left out by subsampling).
+  std::int32_t LeafOfBinnedRow(const BinnedMatrix& bins, std::size_t row) const;
+};
+
+/// Thrown out of Grow when the cancellation flag is raised; the booster drops the round.
+struct GrowCancelled {};
+
+class TreeGrower {
+ public:
+  TreeGrower(const Context& ctx, const BinnedMatrix& bins, GrowerParams params);
+
+  /// `gradients`: one fixed-point pair per matrix row (rows outside `rows` are ignored).
+  /// `rows`: the rows to grow on (sampled), ascending. `tree_features`: the features of this
+  /// tree (colsample_bytree), ascending. `stream`: seeds this tree's column sampling.
+  GrowResult Grow(std::span<const GradientSum> gradients, const GradientQuantizer& quantizer,
+                  std::vector<std::uint32_t> rows, std::span<const std::uint32_t> tree_features,
+                  std::uint64_t stream, const std::atomic<bool>* cancel) const;
+
+ private:
+  const Context& ctx_;
+  const BinnedMatrix& bins_;
+  GrowerParams params_;
+};
+
+}  // namespace grove
