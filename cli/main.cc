@@ -15,7 +15,7 @@ namespace {
 constexpr std::string_view kUsage = R"(usage: grove <command> [options]
 
 commands:
-  demo    generate the user guide's demo data set, load it and evaluate it
+  demo    generate the user guide's demo data set and train on it as a job would
   info    print the build, the CPU's SIMD level and the CUDA devices
 
 Run `grove <command> --help` for a command's options.
