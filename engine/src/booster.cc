@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "engine/src/predict_views.h"
 #include "engine/src/random.h"
 #include "engine/src/tree_grower.h"
 #include "grove/errors.h"
@@ -44,23 +45,19 @@ void CheckShape(const DataSet& data, std::string_view set, std::size_t features)
   CheckWeights(data, set);
 }
 
-// Adds one tree's output for `output` to every row's margin, traversing raw float features.
-void AddTreeMargins(const Tree& tree, const MatrixView& x, int output, int outputs,
+// Adds one tree's output for `output` to every row's margin through the prediction kernel.
+// The kernel starts each row at 0.0f, and 0.0f + leaf == leaf exactly, so the cache holds the
+// same bits as Model::Predict's base + trees summed in tree order.
+void AddTreeMargins(const Tree& tree, const MatrixView& x, int output, int outputs, int nthread,
                     std::vector<float>& margins) {
-  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, x.rows, 2048),
-                    [&](const tbb::blocked_range<std::size_t>& range) {
-                      for (std::size_t r = range.begin(); r < range.end(); ++r) {
-                        std::size_t node = 0;
-                        while (!tree.IsLeaf(node)) {
-                          const float v = x.At(r, tree.split_feature[node]);
-                          const bool left = std::isnan(v) ? tree.default_left[node] != 0
-                                                          : v < tree.threshold[node];
-                          node = static_cast<std::size_t>(left ? tree.left[node]
-                                                               : tree.right[node]);
-                        }
-                        margins[r * outputs + output] += tree.value[node];
-                      }
-                    });
+  const cpu_impl::PredictTree view = PredictViewOf(tree, output);
+  const std::vector<float> zero(static_cast<std::size_t>(outputs), 0.0f);
+  std::vector<float> contribution(margins.size());
+  cpu_impl::PredictMargins(std::span(&view, 1), PredictInputOf(x), zero, nthread, contribution);
+  for (std::size_t r = 0; r < x.rows; ++r) {
+    const std::size_t i = r * static_cast<std::size_t>(outputs) + static_cast<std::size_t>(output);
+    margins[i] += contribution[i];
+  }
 }
 
 }  // namespace
@@ -298,7 +295,9 @@ void Booster::GrowTree(int iteration, int output, int parallel_index) {
     });
   }
   for (EvalCache& cache : eval_caches_) {
-    if (!cache.is_train) AddTreeMargins(tree, cache.view, output, num_outputs_, cache.margins);
+    if (!cache.is_train) {
+      AddTreeMargins(tree, cache.view, output, num_outputs_, ctx_.Threads(), cache.margins);
+    }
   }
   model_.trees.push_back(std::move(grown.tree));
   model_.tree_group.push_back(output);

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "engine/src/objective.h"
+#include "engine/src/predict_views.h"
 #include "grove/errors.h"
 #include "grove/model.h"
 
@@ -45,20 +46,6 @@ void CheckCsr(const CsrMatrix& x) {
   }
 }
 
-cpu_impl::PredictTree ViewOf(const Tree& tree, std::int32_t group) {
-  cpu_impl::PredictTree view;
-  view.left = tree.left;
-  view.right = tree.right;
-  view.split_feature = tree.split_feature;
-  view.threshold = tree.threshold;
-  view.default_left = tree.default_left;
-  view.value = tree.value;
-  view.leaf_size = tree.leaf_size;
-  view.leaf_vector = tree.leaf_vector;
-  view.group = group;
-  return view;
-}
-
 std::vector<float> RunPredict(const Model& model, const cpu_impl::PredictInput& x,
                               const PredictOptions& options) {
   try {
@@ -75,7 +62,7 @@ std::vector<float> RunPredict(const Model& model, const cpu_impl::PredictInput& 
   std::vector<cpu_impl::PredictTree> trees;
   trees.reserve(num_trees);
   for (std::size_t t = 0; t < num_trees; ++t)
-    trees.push_back(ViewOf(model.trees[t], model.tree_group[t]));
+    trees.push_back(PredictViewOf(model.trees[t], model.tree_group[t]));
 
   if (options.type == PredictType::kLeaf) {
     std::vector<float> leaves(x.rows * num_trees);
