@@ -4,6 +4,7 @@
 #include <tbb/task_arena.h>
 
 #include <algorithm>
+#include <memory>
 #include <vector>
 
 #include "kernels/partition.h"
@@ -44,7 +45,9 @@ void PartitionParallel(PartitionTask& task, Decide decide) {
   const std::size_t n = task.rows.size();
   const std::size_t blocks = (n + kBlockRows - 1) / kBlockRows;
   std::vector<std::size_t> left_counts(blocks);
-  std::vector<std::uint8_t> goes_left(n);
+  // Scratch arrays are written before they are read: default-initialised, not zeroed, which
+  // saves two passes over 5 bytes per row.
+  const std::unique_ptr<std::uint8_t[]> goes_left(new std::uint8_t[n]);
   tbb::parallel_for(std::size_t{0}, blocks, [&](std::size_t b) {
     const std::size_t end = std::min(n, (b + 1) * kBlockRows);
     std::size_t count = 0;
@@ -57,7 +60,7 @@ void PartitionParallel(PartitionTask& task, Decide decide) {
   std::vector<std::size_t> left_offset(blocks + 1, 0);
   for (std::size_t b = 0; b < blocks; ++b) left_offset[b + 1] = left_offset[b] + left_counts[b];
   const std::size_t total_left = left_offset[blocks];
-  std::vector<std::uint32_t> out(n);
+  const std::unique_ptr<std::uint32_t[]> out(new std::uint32_t[n]);
   tbb::parallel_for(std::size_t{0}, blocks, [&](std::size_t b) {
     std::size_t l = left_offset[b];
     std::size_t r = total_left + b * kBlockRows - left_offset[b];
@@ -66,7 +69,7 @@ void PartitionParallel(PartitionTask& task, Decide decide) {
       out[goes_left[i] ? l++ : r++] = task.rows[i];
     }
   });
-  std::copy(out.begin(), out.end(), task.rows.begin());
+  std::copy(out.get(), out.get() + n, task.rows.begin());
   task.left_count = total_left;
 }
 
