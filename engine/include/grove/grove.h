@@ -16,3 +16,4 @@
 #include "grove/model.h"
 #include "grove/params.h"
 #include "grove/train.h"
+#include "grove/xgboost.h"
