@@ -46,6 +46,9 @@ struct EvalResult {
 struct RoundInfo {
   int iteration = 0;                ///< 0-based round index (continues across resumes)
   std::vector<EvalResult> results;  ///< every metric of every eval set, in order
+  /// The model after this round (early-stopping state included), valid only during the
+  /// callback; null where the trainer has no model to show. Copy or save it to checkpoint.
+  const Model* model = nullptr;
 };
 
 struct TrainOptions {
