@@ -1,0 +1,134 @@
+#!/usr/bin/env bash
+# bench/gpu-check.sh — everything grove can check on a GPU machine, in one run (< 8 minutes on
+# a 16-core box with one GPU). Needs nvcc, CMake, Ninja and the Debian build deps; no internet.
+#
+#   bash bench/gpu-check.sh [build-dir]          # default build/gpu-check
+#
+# Steps: configure a Release build for the local GPU's architecture only, build the CUDA tests
+# and benchmarks, run the [cuda] tests (each CUDA kernel against its CPU twin), run the CUDA
+# kernel benchmarks, and, when the engine trains with device=cuda, an end-to-end GPU vs CPU run
+# (time and test AUC). Ends with a summary; exits non-zero if any step failed.
+# Environment: GROVE_GPU_CHECK_JOBS (build jobs, default nproc), GROVE_E2E_ROWS (default
+# 1000000), GROVE_E2E_ROUNDS (default 500), GROVE_E2E_CPU_ROUNDS (default 50: the CPU run is
+# shortened and its time per round reported, to stay within the time budget).
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+BUILD="${1:-$ROOT/build/gpu-check}"
+JOBS="${GROVE_GPU_CHECK_JOBS:-$(nproc)}"
+LOG_DIR="$BUILD/gpu-check-logs"
+START=$(date +%s)
+declare -a SUMMARY=()
+FAILED=0
+
+note() { printf '\n=== %s (%ds)\n' "$1" "$(( $(date +%s) - START ))"; }
+record() { SUMMARY+=("$(printf '%-28s %s' "$1" "$2")"); }
+fail() { record "$1" "FAILED: $2"; FAILED=1; }
+
+summary() {
+  printf '\n=== summary (%ds total)\n' "$(( $(date +%s) - START ))"
+  for line in "${SUMMARY[@]}"; do printf '  %s\n' "$line"; done
+  [[ -d "$LOG_DIR" ]] && printf '  logs: %s\n' "$LOG_DIR"
+}
+trap summary EXIT
+
+mkdir -p "$BUILD" "$LOG_DIR"
+
+note "GPU"
+if ! command -v nvidia-smi >/dev/null 2>&1 || ! nvidia-smi >/dev/null 2>&1; then
+  fail "gpu" "nvidia-smi does not see a GPU"
+  exit 1
+fi
+nvidia-smi --query-gpu=name,compute_cap,memory.total,driver_version --format=csv,noheader | tee "$LOG_DIR/gpu.txt"
+# compute_cap "9.0" -> architecture 90; the first GPU decides.
+ARCH="$(nvidia-smi --query-gpu=compute_cap --format=csv,noheader | head -n1 | tr -d ' .')"
+NVCC="${CUDACXX:-$(command -v nvcc || echo /usr/local/cuda/bin/nvcc)}"
+if [[ ! -x "$NVCC" ]]; then
+  fail "toolkit" "no nvcc (set CUDACXX or put it on PATH)"
+  exit 1
+fi
+"$NVCC" --version | tail -n2 | tee "$LOG_DIR/nvcc.txt"
+record "gpu" "$(head -n1 "$LOG_DIR/gpu.txt"), sm_$ARCH"
+
+note "configure (sm_$ARCH only)"
+if ! timeout 180 cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release \
+    -DGROVE_DEVELOPER_MODE=ON -DGROVE_WITH_CUDA=ON -DCMAKE_CUDA_COMPILER="$NVCC" \
+    -DCMAKE_CUDA_ARCHITECTURES="$ARCH" >"$LOG_DIR/configure.log" 2>&1; then
+  tail -n 30 "$LOG_DIR/configure.log"
+  fail "configure" "see configure.log"
+  exit 1
+fi
+record "configure" "ok"
+
+note "build"
+TARGETS=(grove_cuda_tests kernels_tests cuda_kernels_bench train_bench)
+if ! timeout 300 ninja -C "$BUILD" -j "$JOBS" "${TARGETS[@]}" >"$LOG_DIR/build.log" 2>&1; then
+  grep -E "error|FAILED" "$LOG_DIR/build.log" | head -n 40 || tail -n 40 "$LOG_DIR/build.log"
+  fail "build" "see build.log"
+  exit 1
+fi
+record "build" "ok ($(( $(date +%s) - START ))s so far)"
+
+note "[cuda] tests"
+set +e
+timeout 240 "$BUILD/tests/kernels/grove_cuda_tests" "[cuda]" >"$LOG_DIR/cuda_tests.log" 2>&1
+rc=$?
+set -e
+tail -n 40 "$LOG_DIR/cuda_tests.log"
+case $rc in
+  0) record "[cuda] tests" "passed ($(grep -Eo 'All tests passed.*' "$LOG_DIR/cuda_tests.log" || echo ok))" ;;
+  4) fail "[cuda] tests" "skipped: the test binary found no CUDA device" ;;
+  124) fail "[cuda] tests" "timed out after 240 s" ;;
+  *) fail "[cuda] tests" "exit $rc ($(grep -Eo 'test cases:.*' "$LOG_DIR/cuda_tests.log" | tail -n1))" ;;
+esac
+
+note "CUDA kernel benchmarks"
+set +e
+timeout 150 "$BUILD/bench/cuda_kernels_bench" --benchmark_counters_tabular=true \
+  --benchmark_min_time=0.2 >"$LOG_DIR/cuda_bench.log" 2>&1
+rc=$?
+set -e
+cat "$LOG_DIR/cuda_bench.log"
+if [[ $rc -eq 0 ]]; then record "kernel benchmarks" "ok (cuda_bench.log)"; else fail "kernel benchmarks" "exit $rc"; fi
+
+note "end to end: GPU vs CPU"
+DATA="$BUILD/e2e-data"
+ROWS="${GROVE_E2E_ROWS:-1000000}"
+ROUNDS="${GROVE_E2E_ROUNDS:-500}"
+CPU_ROUNDS="${GROVE_E2E_CPU_ROUNDS:-50}"
+TRAIN="$BUILD/bench/train_bench"
+COMMON=(eta=0.1 max_depth=8 max_bin=256 objective=binary:logistic eval_metric=auc)
+mkdir -p "$DATA/probe"
+set +e
+timeout 60 "$TRAIN" generate 2000 28 "$DATA/probe" >/dev/null 2>&1
+probe="$(timeout 60 "$TRAIN" train "$DATA/probe" num_round=2 device=cuda "${COMMON[@]}" 2>&1)"
+rc=$?
+set -e
+if [[ $rc -ne 0 ]]; then
+  echo "$probe" | tail -n 3
+  record "end to end" "skipped: the engine does not train with device=cuda yet"
+else
+  if [[ ! -f "$DATA/$ROWS/train.csv" ]]; then
+    mkdir -p "$DATA/$ROWS"
+    timeout 120 "$TRAIN" generate "$ROWS" 28 "$DATA/$ROWS"
+  fi
+  set +e
+  gpu="$(timeout 180 "$TRAIN" train "$DATA/$ROWS" num_round="$ROUNDS" device=cuda "${COMMON[@]}" 2>&1 | tail -n1)"
+  rc_gpu=$?
+  cpu="$(timeout 180 "$TRAIN" train "$DATA/$ROWS" num_round="$CPU_ROUNDS" device=cpu "${COMMON[@]}" 2>&1 | tail -n1)"
+  rc_cpu=$?
+  set -e
+  echo "GPU, $ROUNDS rounds: $gpu"
+  echo "CPU ($(nproc) threads), $CPU_ROUNDS rounds: $cpu"
+  if [[ $rc_gpu -ne 0 || $rc_cpu -ne 0 ]]; then
+    fail "end to end" "gpu exit $rc_gpu, cpu exit $rc_cpu"
+  else
+    gs="$(sed -n 's/.*grove_seconds=\([0-9.]*\).*/\1/p' <<<"$gpu")"
+    cs="$(sed -n 's/.*grove_seconds=\([0-9.]*\).*/\1/p' <<<"$cpu")"
+    ratio="$(awk -v g="$gs" -v c="$cs" -v r="$ROUNDS" -v cr="$CPU_ROUNDS" \
+      'BEGIN { if (g > 0) printf "%.1fx", (c / cr) / (g / r); else print "n/a" }')"
+    record "end to end" "$ROWS x 28: GPU ${gs}s/$ROUNDS rounds, CPU ${cs}s/$CPU_ROUNDS rounds, per-round speedup $ratio"
+  fi
+fi
+
+exit $FAILED

@@ -1,0 +1,208 @@
+// kernels/cuda/kernels.h — the CUDA twins of grove's training kernels, callable from host C++
+// (no CUDA headers here). Inputs and outputs are device pointers; small per-call lists (nodes,
+// tasks) are host spans that the launcher uploads. Semantics are those of the cpu_impl kernels
+// named in each comment, bit for bit unless a comment says otherwise.
+//
+//   Stream stream;                                     // kernels/cuda/device_buffer.h
+//   ComputeGradients(stream.View(), math, d_margins, d_labels, nullptr, rows, d_pairs);
+//   GradientMaxima m = MaxAbsGradients(stream.View(), d_pairs, rows, 1, 0);
+//   GradientQuantizer q = GradientQuantizer::ForRound(m.grad, m.hess, rows);
+//   QuantizeGradients(stream.View(), q, d_pairs, rows, 1, 0, d_fixed);
+//   HistogramPlan plan = MakeHistogramPlan(ordinal, h_feature_offsets);
+//   BuildHistograms(stream.View(), plan, {bins, d_fixed, d_rows, nodes});
+//   EvaluateSplits(stream.View(), {cuts, params, q, monotone, split_nodes, d_best});
+//   PartitionRows(stream.View(), bins, d_rows, partition_nodes, left_counts);  // syncs
+//
+// Work is queued on `stream` and runs asynchronously unless a comment says the call
+// synchronizes (it does when it returns a value to the host). All device pointers must belong
+// to the current device (DeviceGuard). Failures throw DeviceError naming the CUDA call.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "kernels/binned_view.h"
+#include "kernels/common/gradient.h"
+#include "kernels/common/objective_math.h"
+#include "kernels/common/split_math.h"
+#include "kernels/cuda/device_buffer.h"
+#include "kernels/cuda/forest_layout.h"
+#include "kernels/cuda/launch_plan.h"
+#include "kernels/split.h"
+
+namespace grove::cuda_impl {
+
+// ---- objectives ------------------------------------------------------------------------------
+
+/// cpu_impl::ComputeGradients: d_gradients[i * K + j] for rows x K margins (K = num_class for
+/// kSoftmax, else 1). d_weights may be nullptr (every row weighs 1). Exact for the objectives
+/// built from + - * / and sqrt (squared error, pseudo-Huber, absolute error, hinge); those that
+/// call expf/log1pf use CUDA's versions, which may differ from the host's libm in the last bit.
+void ComputeGradients(StreamView stream, const ObjectiveMath& math, const float* d_margins,
+                      const float* d_labels, const float* d_weights, std::size_t rows,
+                      GradientPair* d_gradients);
+
+struct GradientMaxima {
+  double grad = 0.0;  ///< max |grad|
+  double hess = 0.0;  ///< max |hess|
+};
+
+/// Maxima of column `output` of a rows x outputs gradient matrix (exact: a max does not depend
+/// on order). Synchronizes: the quantizer is chosen on the host from them.
+GradientMaxima MaxAbsGradients(StreamView stream, const GradientPair* d_gradients,
+                               std::size_t rows, int outputs, int output);
+
+/// d_fixed[i] = quantizer.ToFixed(d_gradients[i * outputs + output]).
+void QuantizeGradients(StreamView stream, const GradientQuantizer& quantizer,
+                       const GradientPair* d_gradients, std::size_t rows, int outputs,
+                       int output, GradientSum* d_fixed);
+
+// ---- histograms ------------------------------------------------------------------------------
+
+/// Feature groups and limits for one device and one quantized matrix; build once per job.
+struct HistogramPlan {
+  std::vector<FeatureGroup> groups;
+  std::uint32_t total_bins = 0;
+  int multiprocessors = 1;
+  std::size_t shared_bytes = 0;  ///< per-block shared memory the groups were planned for
+};
+
+/// Queries device `ordinal` (multiprocessors, opt-in shared memory per block) and groups the
+/// features of `h_feature_offsets` (features + 1 entries, on the host).
+HistogramPlan MakeHistogramPlan(int ordinal, std::span<const std::uint32_t> h_feature_offsets);
+
+/// One node: rows d_rows[row_begin, row_begin + row_count) of the batch's row index.
+struct HistogramNode {
+  std::uint32_t row_begin = 0;
+  std::uint32_t row_count = 0;
+  GradientSum* d_histogram = nullptr;  ///< total_bins entries, overwritten
+};
+
+struct HistogramBatch {
+  BinnedView bins;                        ///< device pointers (bins8/bins16, feature_offsets)
+  const GradientSum* d_gradients = nullptr;  ///< one per matrix row
+  const std::uint32_t* d_rows = nullptr;
+  std::span<const HistogramNode> nodes;   ///< host list
+};
+
+/// cpu_impl::BuildHistograms for every node at once: shared-memory histograms per feature group
+/// with 64-bit integer atomics (global memory for groups too wide for shared memory). The sums
+/// are exactly the CPU's: integer addition does not depend on order.
+void BuildHistograms(StreamView stream, const HistogramPlan& plan, const HistogramBatch& batch);
+
+struct SubtractionTask {
+  const GradientSum* d_parent = nullptr;
+  const GradientSum* d_child = nullptr;
+  GradientSum* d_out = nullptr;  ///< may alias d_parent
+};
+
+/// cpu_impl::SubtractHistogram for every task: out = parent - child over total_bins entries.
+void SubtractHistograms(StreamView stream, std::uint32_t total_bins,
+                        std::span<const SubtractionTask> tasks);
+
+// ---- split search ----------------------------------------------------------------------------
+
+struct SplitNode {
+  const GradientSum* d_histogram = nullptr;  ///< total_bins entries
+  GradientSum node_sum;
+  const std::uint32_t* d_features = nullptr;  ///< candidate features, ascending
+  std::uint32_t num_features = 0;
+  WeightBounds bounds;
+  double parent_gain = 0.0;
+};
+
+struct SplitBatch {
+  CutsView cuts;                         ///< device pointers
+  SplitParams params;
+  GradientQuantizer quantizer;
+  std::span<const std::int8_t> monotone;  ///< host: per feature -1/0/+1, or empty
+  std::span<const SplitNode> nodes;       ///< host list
+  SplitCandidate* d_best = nullptr;       ///< one per node, overwritten
+};
+
+/// cpu_impl::EvaluateSplits: one block per (node, feature) scans the bins forward and, when the
+/// node has missing values, backward (block-wide prefix sums of the fixed-point histogram),
+/// scores each cut with the CPU's formula (its fast path when there is neither max_delta_step
+/// nor a monotone constraint) and keeps the first best in the CPU's order; then the features
+/// of each node are reduced in list order. Same candidates, bit for bit.
+void EvaluateSplits(StreamView stream, const SplitBatch& batch);
+
+// ---- partition -------------------------------------------------------------------------------
+
+struct PartitionNode {
+  std::uint32_t row_begin = 0;
+  std::uint32_t row_count = 0;
+  std::uint32_t feature = 0;
+  std::uint32_t split_bin = 0;                            ///< SplitCandidate::split_bin
+  std::uint32_t missing_bin = SplitCandidate::kNoBinLeft; ///< the feature's missing bin
+  bool missing_left = false;
+};
+
+/// cpu_impl::PartitionRows: each node's range of d_rows becomes its left rows then its right
+/// rows, both in their original order (flags, one exclusive scan over all nodes, scatter).
+/// left_counts (host, one per node) receives the left sizes; synchronizes to return them.
+void PartitionRows(StreamView stream, const BinnedView& bins, std::uint32_t* d_rows,
+                   std::span<const PartitionNode> nodes, std::span<std::uint32_t> left_counts);
+
+// ---- prediction ------------------------------------------------------------------------------
+
+/// A FlatForest on the device (owning).
+struct DeviceForest {
+  DeviceBuffer<FlatNode> nodes;
+  DeviceBuffer<std::uint32_t> tree_begin;
+  DeviceBuffer<std::int32_t> tree_group;
+  DeviceBuffer<std::uint32_t> tree_leaf_size;
+  DeviceBuffer<std::uint64_t> tree_leaf_vector;
+  DeviceBuffer<float> leaf_vectors;
+  std::size_t trees = 0;
+  std::size_t outputs = 1;
+};
+
+DeviceForest UploadForest(const FlatForest& flat);
+
+/// cpu_impl::PredictMargins on a dense row-major float matrix (element (r, c) at
+/// d_x[r * row_stride + c], NaN = missing): d_out (rows x outputs) = d_base_margin (outputs
+/// floats; nullptr = zeros) plus the trees' leaves added in float, in tree order.
+void PredictMargins(StreamView stream, const DeviceForest& forest, const float* d_x,
+                    std::size_t rows, std::size_t cols, std::size_t row_stride,
+                    const float* d_base_margin, float* d_out);
+
+/// d_margins[r * outputs + output] += d_contribution[r * outputs + output] for every row: how
+/// the booster adds a new tree's prediction (PredictMargins from zero) to an evaluation cache.
+void AddColumn(StreamView stream, const float* d_contribution, std::size_t rows, int outputs,
+               int output, float* d_margins);
+
+/// One leaf of a freshly grown tree: its rows are d_rows[begin, end).
+struct LeafSegment {
+  std::uint32_t begin = 0;
+  std::uint32_t end = 0;
+  float value = 0.0f;
+};
+
+/// The training prediction cache update: d_margins[row * outputs + output] += value for the rows
+/// of every leaf (each row belongs to one leaf, so the result does not depend on order).
+void UpdatePredictionCache(StreamView stream, const std::uint32_t* d_rows,
+                           std::span<const LeafSegment> leaves, int outputs, int output,
+                           float* d_margins);
+
+// ---- metrics ---------------------------------------------------------------------------------
+
+/// Binary ROC AUC as metrics/auc.cc computes it (descending scores, ties in one trapezoid; a row
+/// counts label * weight positive and (1 - label) * weight negative): CUB radix sort of the
+/// score keys, scans of the weights, one trapezoid per run of equal scores. NaN when a class
+/// has no weight. Bit-identical to the CPU when all weights and labels are integers (every
+/// partial sum is exact then); otherwise the sums are grouped differently (within ~1e-12
+/// relative). Scores must not be NaN. Synchronizes.
+double BinaryRocAuc(StreamView stream, const float* d_scores, const float* d_labels,
+                    const float* d_weights, std::size_t rows);
+
+// ---- memory ----------------------------------------------------------------------------------
+
+/// Throws InvalidInput (CheckDeviceMemory) when the estimate exceeds device `ordinal`'s free
+/// memory as cudaMemGetInfo reports it now.
+struct MemoryEstimate;
+void RequireDeviceMemory(int ordinal, const MemoryEstimate& need);
+
+}  // namespace grove::cuda_impl

@@ -1,0 +1,68 @@
+// Device memory, devices and streams for host code (device_buffer.h), and the memory check of
+// a training job.
+#include <cuda_runtime.h>
+
+#include "kernels/cuda/cuda_check.cuh"
+#include "kernels/cuda/device.h"
+#include "kernels/cuda/device_buffer.h"
+#include "kernels/cuda/kernels.h"
+#include "kernels/cuda/memory_estimate.h"
+
+namespace grove::cuda_impl {
+
+void* DeviceAllocate(std::size_t bytes) {
+  void* pointer = nullptr;
+  GROVE_CUDA_CHECK(cudaMalloc(&pointer, bytes));
+  return pointer;
+}
+
+void DeviceFree(void* pointer) noexcept {
+  if (pointer != nullptr) cudaFree(pointer);  // an error here cannot be handled: ignored
+}
+
+void CopyToDevice(void* d_destination, const void* source, std::size_t bytes) {
+  GROVE_CUDA_CHECK(cudaMemcpy(d_destination, source, bytes, cudaMemcpyHostToDevice));
+}
+
+void CopyToHost(void* destination, const void* d_source, std::size_t bytes) {
+  GROVE_CUDA_CHECK(cudaMemcpy(destination, d_source, bytes, cudaMemcpyDeviceToHost));
+}
+
+void FillZero(StreamView stream, void* d_pointer, std::size_t bytes) {
+  GROVE_CUDA_CHECK(cudaMemsetAsync(d_pointer, 0, bytes, static_cast<cudaStream_t>(stream.handle)));
+}
+
+void SynchronizeDevice() { GROVE_CUDA_CHECK(cudaDeviceSynchronize()); }
+
+int CurrentDevice() {
+  int ordinal = 0;
+  GROVE_CUDA_CHECK(cudaGetDevice(&ordinal));
+  return ordinal;
+}
+
+void SetDevice(int ordinal) { GROVE_CUDA_CHECK(cudaSetDevice(ordinal)); }
+
+DeviceGuard::~DeviceGuard() { cudaSetDevice(previous_); }  // never throws from a destructor
+
+Stream::Stream() {
+  cudaStream_t stream = nullptr;
+  GROVE_CUDA_CHECK(cudaStreamCreateWithFlags(&stream, cudaStreamNonBlocking));
+  handle_ = stream;
+}
+
+Stream::~Stream() {
+  if (handle_ != nullptr) cudaStreamDestroy(static_cast<cudaStream_t>(handle_));
+}
+
+void Stream::Synchronize() const {
+  GROVE_CUDA_CHECK(cudaStreamSynchronize(static_cast<cudaStream_t>(handle_)));
+}
+
+void RequireDeviceMemory(int ordinal, const MemoryEstimate& need) {
+  const DeviceGuard guard(ordinal);  // QueryDevice makes `ordinal` current; restore the caller's
+  const DeviceInfo info = QueryDevice(ordinal);
+  CheckDeviceMemory(need, info.free_bytes,
+                    "cuda:" + std::to_string(ordinal) + " (" + info.name + ")");
+}
+
+}  // namespace grove::cuda_impl

@@ -1,0 +1,132 @@
+// CUDA batch prediction and prediction-cache updates. One thread per row walks every tree in
+// order and adds each leaf in float, exactly the additions of kernels/cpu/predict.cc (rows are
+// independent, so there is nothing to reorder).
+#include "kernels/cuda/kernels.h"
+#include "kernels/cuda/launch.cuh"
+
+namespace grove::cuda_impl {
+namespace {
+
+constexpr std::uint32_t kThreads = 128;
+
+struct ForestView {
+  const FlatNode* nodes;
+  const std::uint32_t* tree_begin;
+  const std::int32_t* tree_group;
+  const std::uint32_t* tree_leaf_size;
+  const std::uint64_t* tree_leaf_vector;
+  const float* leaf_vectors;
+  std::size_t trees;
+  std::size_t outputs;
+};
+
+// The leaf (index within the tree) that `x` reaches: x < threshold goes left, NaN follows the
+// default direction (NaN < t is false, as on the CPU).
+__device__ std::int32_t Leaf(const FlatNode* tree, const float* x) {
+  std::int32_t n = 0;
+  while (tree[n].child[0] >= 0) {
+    const FlatNode node = tree[n];
+    const float v = x[node.feature & kFeatureMask];
+    const bool go_left = v < node.cond || (isnan(v) && (node.feature & kDefaultLeftBit) != 0);
+    n = node.child[go_left ? 0 : 1];
+  }
+  return n;
+}
+
+__global__ void PredictKernel(ForestView forest, const float* x, std::size_t rows,
+                              std::size_t row_stride, const float* base_margin, float* out) {
+  const std::size_t k = forest.outputs;
+  for (std::size_t r = blockIdx.x * std::size_t{blockDim.x} + threadIdx.x; r < rows;
+       r += std::size_t{gridDim.x} * blockDim.x) {
+    const float* row = x + r * row_stride;
+    float* margins = out + r * k;
+    for (std::size_t j = 0; j < k; ++j) margins[j] = base_margin != nullptr ? base_margin[j] : 0.0f;
+    for (std::size_t t = 0; t < forest.trees; ++t) {
+      const FlatNode* tree = forest.nodes + forest.tree_begin[t];
+      const std::int32_t leaf = Leaf(tree, row);
+      if (forest.tree_leaf_size[t] == 0) {
+        margins[forest.tree_group[t]] += tree[leaf].cond;
+      } else {
+        const float* values = forest.leaf_vectors + forest.tree_leaf_vector[t] +
+                              static_cast<std::size_t>(leaf) * k;
+        for (std::size_t j = 0; j < k; ++j) margins[j] += values[j];
+      }
+    }
+  }
+}
+
+__global__ void AddColumnKernel(const float* contribution, std::size_t rows, int outputs,
+                                int output, float* margins) {
+  for (std::size_t r = blockIdx.x * std::size_t{blockDim.x} + threadIdx.x; r < rows;
+       r += std::size_t{gridDim.x} * blockDim.x) {
+    const std::size_t i = r * static_cast<std::size_t>(outputs) + static_cast<std::size_t>(output);
+    margins[i] += contribution[i];
+  }
+}
+
+__global__ void LeafSegmentKernel(const std::uint32_t* rows, const LeafSegment* leaves,
+                                  int outputs, int output, float* margins) {
+  const LeafSegment leaf = leaves[blockIdx.y];
+  for (std::uint32_t k = leaf.begin + blockIdx.x * blockDim.x + threadIdx.x; k < leaf.end;
+       k += gridDim.x * blockDim.x) {
+    margins[std::size_t{rows[k]} * outputs + output] += leaf.value;
+  }
+}
+
+}  // namespace
+
+DeviceForest UploadForest(const FlatForest& flat) {
+  DeviceForest forest;
+  forest.nodes = DeviceBuffer<FlatNode>::FromHost(flat.nodes);
+  forest.tree_begin = DeviceBuffer<std::uint32_t>::FromHost(flat.tree_begin);
+  forest.tree_group = DeviceBuffer<std::int32_t>::FromHost(flat.tree_group);
+  forest.tree_leaf_size = DeviceBuffer<std::uint32_t>::FromHost(flat.tree_leaf_size);
+  forest.tree_leaf_vector = DeviceBuffer<std::uint64_t>::FromHost(flat.tree_leaf_vector);
+  forest.leaf_vectors = DeviceBuffer<float>::FromHost(flat.leaf_vectors);
+  forest.trees = flat.tree_group.size();
+  forest.outputs = flat.outputs;
+  return forest;
+}
+
+void PredictMargins(StreamView stream, const DeviceForest& forest, const float* d_x,
+                    std::size_t rows, std::size_t cols, std::size_t row_stride,
+                    const float* d_base_margin, float* d_out) {
+  (void)cols;  // the forest was checked against the column count when it was flattened
+  if (rows == 0) return;
+  const cudaStream_t s = detail::ToCuda(stream);
+  const ForestView view{forest.nodes.data(),          forest.tree_begin.data(),
+                        forest.tree_group.data(),     forest.tree_leaf_size.data(),
+                        forest.tree_leaf_vector.data(), forest.leaf_vectors.data(),
+                        forest.trees,                 forest.outputs};
+  PredictKernel<<<GridBlocks(rows, kThreads), kThreads, 0, s>>>(view, d_x, rows, row_stride,
+                                                                d_base_margin, d_out);
+  GROVE_CUDA_CHECK_LAUNCH("PredictKernel");
+}
+
+void AddColumn(StreamView stream, const float* d_contribution, std::size_t rows, int outputs,
+               int output, float* d_margins) {
+  if (rows == 0) return;
+  const cudaStream_t s = detail::ToCuda(stream);
+  AddColumnKernel<<<GridBlocks(rows, 256), 256, 0, s>>>(d_contribution, rows, outputs, output,
+                                                         d_margins);
+  GROVE_CUDA_CHECK_LAUNCH("AddColumnKernel");
+}
+
+void UpdatePredictionCache(StreamView stream, const std::uint32_t* d_rows,
+                           std::span<const LeafSegment> leaves, int outputs, int output,
+                           float* d_margins) {
+  if (leaves.empty()) return;
+  const cudaStream_t s = detail::ToCuda(stream);
+  std::uint32_t widest = 1;
+  for (const LeafSegment& leaf : leaves) widest = std::max(widest, leaf.end - leaf.begin);
+  constexpr std::size_t kMaxGridY = 65535;
+  for (std::size_t first = 0; first < leaves.size(); first += kMaxGridY) {
+    const std::size_t count = std::min(kMaxGridY, leaves.size() - first);
+    const auto d_leaves = detail::Upload(s, leaves.subspan(first, count));
+    LeafSegmentKernel<<<dim3(GridBlocks(widest, 256, 4096), static_cast<unsigned>(count)), 256, 0,
+                        s>>>(d_rows, d_leaves.data(), outputs, output, d_margins);
+    GROVE_CUDA_CHECK_LAUNCH("LeafSegmentKernel");
+  }
+}
+
+}  // namespace grove::cuda_impl
