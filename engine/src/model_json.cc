@@ -30,7 +30,7 @@ constexpr std::int64_t kFormatVersion = 1;
 constexpr std::string_view kTopKeys[] = {
     "format",          "version",        "objective",  "num_features", "num_outputs",
     "trees_per_round", "best_iteration", "best_score", "base_margin",  "tree_group",
-    "params",          "schema",         "trees"};
+    "params",          "schema",         "trees",        "oob_score"};
 constexpr std::string_view kTreeKeys[] = {
     "left",  "right",       "parent",      "split_feature", "threshold",  "default_left",
     "value", "loss_change", "sum_hessian", "leaf_size",     "leaf_vector"};
@@ -283,6 +283,10 @@ Model ModelFromJson(const Reader& in, const Json& doc) {
   model.best_iteration =
       in.Int<std::int32_t>(in.Field(doc, "best_iteration", ""), "\"best_iteration\"");
   model.best_score = in.Double(in.Field(doc, "best_score", ""), "\"best_score\"");
+  // Optional (absent in files written before forests existed); null = none.
+  if (doc.contains("oob_score") && !doc["oob_score"].is_null()) {
+    model.oob_score = in.Double(doc["oob_score"], "\"oob_score\"");
+  }
   model.base_margin = in.Floats(doc, "base_margin", "");
   model.tree_group = in.Ints<std::int32_t>(doc, "tree_group", "");
   const Json& trees = in.Array(doc, "trees", "");
@@ -371,6 +375,7 @@ std::string Model::ToJson() const {
   doc["trees_per_round"] = trees_per_round;
   doc["best_iteration"] = best_iteration;
   doc["best_score"] = DoubleToJson(best_score);
+  doc["oob_score"] = oob_score.has_value() ? DoubleToJson(*oob_score) : Json(nullptr);
   doc["base_margin"] = FloatsToJson(base_margin);
   doc["tree_group"] = tree_group;
   doc["params"] = params.ToJson();

@@ -14,6 +14,12 @@
 
 namespace grove {
 
+namespace detail {
+/// engine/src/forest_model.cc: tree sums -> averages (and class indices for multi:softmax).
+void FinishForestPrediction(const Model& model, std::size_t rows, std::size_t trees,
+                            PredictType type, std::vector<float>& out);
+}  // namespace detail
+
 namespace {
 
 void CheckDense(const DenseMatrix& x) {
@@ -71,6 +77,10 @@ std::vector<float> RunPredict(const Model& model, const cpu_impl::PredictInput& 
   }
   std::vector<float> out(x.rows * model.base_margin.size());
   cpu_impl::PredictMargins(trees, x, model.base_margin, options.nthread, out);
+  if (model.params.IsForest()) {
+    detail::FinishForestPrediction(model, x.rows, num_trees, options.type, out);
+    return out;
+  }
   if (options.type == PredictType::kValue) {
     const std::unique_ptr<Objective> objective = Objective::Create(model.params);
     if (objective->NumOutputs() != model.num_outputs) {

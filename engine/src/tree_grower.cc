@@ -65,6 +65,13 @@ class GrowSession {
         quantizer_(quantizer), tree_features_(tree_features), stream_(stream), cancel_(cancel),
         bin_view_(ViewOf(bins)), cut_view_(ViewOf(bins.Cuts())) {}
 
+  // A session whose splits come from `finder` (no gradients, no histograms of its own).
+  GrowSession(const Context& ctx, const BinnedMatrix& bins, const GrowerParams& params,
+              SplitFinder& finder, const std::atomic<bool>* cancel)
+      : GrowSession(ctx, bins, params, {}, kNoQuantizer, {}, 0, cancel) {
+    finder_ = &finder;
+  }
+
   GrowResult Run(std::vector<std::uint32_t> rows) {
     result_.rows = std::move(rows);
     Candidate root;
@@ -73,6 +80,15 @@ class GrowSession {
     result_.split_bin.push_back(0);
     std::vector<Candidate> level;
     level.push_back(std::move(root));
+    if (finder_ != nullptr) {
+      Evaluate(level);
+      if (params_.lossguide) {
+        RunLossguide(std::move(level));
+      } else {
+        RunDepthwise(std::move(level));
+      }
+      return std::move(result_);
+    }
     BuildHistograms(level, {});
     root_sum_ready_ = true;
     Candidate& r = level.front();
@@ -120,7 +136,7 @@ class GrowSession {
         }
       }
       level = Expand(parents);
-      BuildChildHistograms(parents, level);
+      if (finder_ == nullptr) BuildChildHistograms(parents, level);
       Evaluate(level);
     }
   }
@@ -148,7 +164,7 @@ class GrowSession {
       std::vector<Candidate> parents;
       parents.push_back(std::move(c));
       std::vector<Candidate> children = Expand(parents);
-      BuildChildHistograms(parents, children);
+      if (finder_ == nullptr) BuildChildHistograms(parents, children);
       Evaluate(children);
       for (Candidate& child : children) {
         heap.push_back(std::move(child));
@@ -300,6 +316,10 @@ class GrowSession {
   }
 
   void Evaluate(std::vector<Candidate>& candidates) {
+    if (finder_ != nullptr) {
+      EvaluateWithFinder(candidates);
+      return;
+    }
     std::vector<std::vector<std::uint32_t>> features;
     std::vector<SplitTask> tasks;
     std::vector<std::size_t> index;
@@ -323,6 +343,21 @@ class GrowSession {
     for (std::size_t k = 0; k < index.size(); ++k) candidates[index[k]].split = best[k];
   }
 
+  void EvaluateWithFinder(std::vector<Candidate>& candidates) {
+    std::vector<SplitQuery> queries;
+    std::vector<std::size_t> index;
+    for (std::size_t i = 0; i < candidates.size(); ++i) {
+      const Candidate& c = candidates[i];
+      if (!MaySplitDeeper(c.depth)) continue;
+      queries.push_back(SplitQuery{
+          c.node, c.depth, std::span<const std::uint32_t>(result_.rows).subspan(c.begin, c.Rows())});
+      index.push_back(i);
+    }
+    std::vector<SplitCandidate> best(queries.size());
+    finder_->FindSplits(queries, best);
+    for (std::size_t k = 0; k < index.size(); ++k) candidates[index[k]].split = best[k];
+  }
+
   bool HasMonotone() const {
     return std::any_of(params_.monotone.begin(), params_.monotone.end(),
                        [](std::int8_t c) { return c != 0; });
@@ -343,6 +378,8 @@ class GrowSession {
   std::vector<std::vector<std::uint32_t>> level_features_;
   std::size_t num_leaves_ = 1;
   bool root_sum_ready_ = false;
+  SplitFinder* finder_ = nullptr;
+  static constexpr GradientQuantizer kNoQuantizer{};
 };
 
 }  // namespace
@@ -369,6 +406,12 @@ GrowResult TreeGrower::Grow(std::span<const GradientSum> gradients,
                             std::span<const std::uint32_t> tree_features, std::uint64_t stream,
                             const std::atomic<bool>* cancel) const {
   GrowSession session(ctx_, bins_, params_, gradients, quantizer, tree_features, stream, cancel);
+  return session.Run(std::move(rows));
+}
+
+GrowResult TreeGrower::Grow(SplitFinder& finder, std::vector<std::uint32_t> rows,
+                            const std::atomic<bool>* cancel) const {
+  GrowSession session(ctx_, bins_, params_, finder, cancel);
   return session.Run(std::move(rows));
 }
 

@@ -22,6 +22,7 @@
 #include "grove/tree.h"
 #include "kernels/common/gradient.h"
 #include "kernels/common/split_math.h"
+#include "kernels/split.h"
 
 namespace grove {
 
@@ -57,6 +58,26 @@ struct GrowResult {
 /// Thrown out of Grow when the cancellation flag is raised; the booster drops the round.
 struct GrowCancelled {};
 
+/// A node the grower asks a SplitFinder about: its rows are `rows` (a range of the grower's
+/// row buffer, valid during the call).
+struct SplitQuery {
+  std::int32_t node = 0;
+  int depth = 0;
+  std::span<const std::uint32_t> rows;
+};
+
+/// Split policy for trees whose node statistics are not one gradient pair (random forests:
+/// class weights and impurity criteria). The grower keeps the growth order, partitioning and
+/// tree bookkeeping; the finder decides each node's split from the node's rows. It sets
+/// `feature` (-1: the node stays a leaf), `split_bin`, `missing_left`, `threshold` and
+/// `loss_change` (the priority of best-first growth, stored in Tree::loss_change). Leaf values
+/// are left at 0 for the caller to fill from GrowResult::leaves.
+class SplitFinder {
+ public:
+  virtual ~SplitFinder() = default;
+  virtual void FindSplits(std::span<const SplitQuery> nodes, std::span<SplitCandidate> best) = 0;
+};
+
 class TreeGrower {
  public:
   TreeGrower(const Context& ctx, const BinnedMatrix& bins, GrowerParams params);
@@ -67,6 +88,11 @@ class TreeGrower {
   GrowResult Grow(std::span<const GradientSum> gradients, const GradientQuantizer& quantizer,
                   std::vector<std::uint32_t> rows, std::span<const std::uint32_t> tree_features,
                   std::uint64_t stream, const std::atomic<bool>* cancel) const;
+
+  /// Grows a tree whose splits `finder` chooses (GrowerParams: max_depth, max_leaves and
+  /// lossguide apply; set split.min_split_loss to -infinity to let the finder alone decide).
+  GrowResult Grow(SplitFinder& finder, std::vector<std::uint32_t> rows,
+                  const std::atomic<bool>* cancel) const;
 
  private:
   const Context& ctx_;

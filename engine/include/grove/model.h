@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -55,6 +56,18 @@ class Model {
   std::int32_t trees_per_round = 1;   ///< num_outputs * num_parallel_tree
   std::int32_t best_iteration = -1;   ///< -1: no early stopping result
   double best_score = 0.0;
+  /// Random forests trained with oob_score=true: scikit-learn's oob_score_ (accuracy for
+  /// classification, R^2 for regression); none otherwise.
+  std::optional<double> oob_score;
+
+  // Random forests (params.algorithm == "random_forest") use the same fields: trees_per_round
+  // is 1, tree_group all 0, base_margin all 0; a binary classifier's leaves hold P(class 1) in
+  // Tree::value (num_outputs 1), a multi-class one's hold the class probabilities in
+  // Tree::leaf_vector (leaf_size = num_outputs = classes; value unused, 0), a regressor's the
+  // mean label. Split nodes hold the same quantities for their rows, sum_hessian the in-bag
+  // weight and loss_change the weighted impurity decrease W_t i(t) - W_l i(l) - W_r i(r).
+  // Prediction averages the trees (kValue and kMargin alike, except multi:softmax's kValue:
+  // the class index).
 
   /// Throws InvalidInput naming the first inconsistency: array lengths, child indices out of
   /// range, cycles, split features >= num_features, groups >= num_outputs. Load, Predict and
@@ -78,6 +91,11 @@ class Model {
   /// Feature name -> importance, for features used in at least one split (XGBoost's
   /// get_score semantics: weight = split count, gain/cover = averages, total_* = sums).
   std::map<std::string, double> FeatureImportance(ImportanceType type) const;
+
+  /// Random forests only: scikit-learn's feature_importances_ (mean decrease in impurity), one
+  /// value per feature summing to 1 (all 0 when no tree splits). Throws InvalidInput for a
+  /// gradient-boosted model.
+  std::vector<double> ImpurityImportance() const;
 
   /// grove's native JSON model format (see docs/model-format.md).
   std::string ToJson() const;
