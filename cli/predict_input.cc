@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <fstream>
 #include <string>
 #include <utility>
 #include <variant>
@@ -13,11 +14,24 @@ namespace grove::cli {
 
 namespace {
 
+// The format of the first file, judged from its beginning (its first line, as the channel
+// reader does). A FIFO cannot be read twice, so it needs --content-type.
 io::Format ResolveFormat(const std::filesystem::path& input, io::Format format) {
   if (format != io::Format::kAuto) return format;
-  const std::vector<std::filesystem::path> files = io::ListChannelFiles(input);
-  const io::Buffer first = io::ReadFile(files.front());
-  return io::DetectFormat(first.data);
+  const std::filesystem::path first = io::ListChannelFiles(input).front();
+  if (std::filesystem::is_fifo(first)) {
+    throw InvalidInput(fmt::format("{}: is a FIFO; set --content-type (text/csv or text/libsvm) "
+                                   "to read it once",
+                                   first.string()));
+  }
+  std::ifstream in(first, std::ios::binary);
+  std::string head(1 << 16, '\0');
+  in.read(head.data(), static_cast<std::streamsize>(head.size()));
+  head.resize(static_cast<std::size_t>(in.gcount()));
+  const bool gzip = head.size() >= 2 && static_cast<unsigned char>(head[0]) == 0x1f &&
+                    static_cast<unsigned char>(head[1]) == 0x8b;
+  if (gzip) return io::DetectFormat(io::ReadFile(first).data);
+  return io::DetectFormat(head);
 }
 
 DataSet Read(const std::filesystem::path& input, const Model& model, io::Format format,

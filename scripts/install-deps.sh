@@ -8,7 +8,7 @@ set -euo pipefail
 build_packages=(
   build-essential cmake ninja-build git pkg-config ca-certificates
   libeigen3-dev libtbb-dev libxsimd-dev libcxxopts-dev libfmt-dev nlohmann-json3-dev
-  zlib1g-dev catch2 libbenchmark-dev clang-format
+  zlib1g-dev libarchive-dev catch2 libbenchmark-dev clang-format
 )
 peer_packages=(python3 python3-numpy python3-pandas python3-sklearn python3-xgboost)
 

@@ -100,21 +100,42 @@ Model LoadXGBoostModel(const std::filesystem::path& path) {
   return XGBoostModelFromBytes(bytes, path.string());
 }
 
-Model LoadAnyModel(const std::filesystem::path& path) {
-  const std::string bytes = detail::ReadFileBytes(path, "model file");
-  const std::string source = path.string();
-  const detail::XJson doc = detail::ParseXGBoostDocument(bytes, source);
-  if (doc.is_object() && doc.contains("learner")) {
-    return detail::ModelFromXGBoostDocument(doc, source);
-  }
-  if (doc.is_object() && doc.contains("format")) {
-    // grove's native format: its own reader (doubles, its own checks, messages naming path).
-    return Model::Load(path);
-  }
+namespace {
+
+enum class ModelKind { kXGBoost, kNative };
+
+ModelKind KindOf(const detail::XJson& doc, std::string_view source) {
+  if (doc.is_object() && doc.contains("learner")) return ModelKind::kXGBoost;
+  if (doc.is_object() && doc.contains("format")) return ModelKind::kNative;
   throw InvalidInput(fmt::format(
       "{}: not a model file grove can read: expected grove's native model (a \"format\": "
       "\"grove-model\" object) or an XGBoost model (a \"learner\" object)",
       source));
+}
+
+}  // namespace
+
+Model LoadAnyModel(const std::filesystem::path& path) {
+  const std::string bytes = detail::ReadFileBytes(path, "model file");
+  const std::string source = path.string();
+  const detail::XJson doc = detail::ParseXGBoostDocument(bytes, source);
+  if (KindOf(doc, source) == ModelKind::kXGBoost) {
+    return detail::ModelFromXGBoostDocument(doc, source);
+  }
+  // grove's native format: its own reader (doubles, its own checks, messages naming path).
+  return Model::Load(path);
+}
+
+Model AnyModelFromBytes(std::string_view bytes, std::string_view source) {
+  const detail::XJson doc = detail::ParseXGBoostDocument(bytes, source);
+  if (KindOf(doc, source) == ModelKind::kXGBoost) {
+    return detail::ModelFromXGBoostDocument(doc, source);
+  }
+  try {
+    return Model::FromJson(bytes);
+  } catch (const InvalidInput& e) {
+    throw InvalidInput(fmt::format("{}: {}", source, e.what()));
+  }
 }
 
 }  // namespace grove

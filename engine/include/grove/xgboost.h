@@ -41,4 +41,8 @@ Model XGBoostModelFromBytes(std::string_view bytes, std::string_view source);
 /// Any model grove can predict with: grove native JSON, XGBoost JSON or UBJSON, by content.
 Model LoadAnyModel(const std::filesystem::path& path);
 
+/// The same from bytes already in memory (e.g. a member of model.tar.gz); `source` names them
+/// in messages.
+Model AnyModelFromBytes(std::string_view bytes, std::string_view source);
+
 }  // namespace grove
