@@ -1,6 +1,7 @@
 // The `grove` tool's entry point and its one error boundary (STYLE.md section 3).
 #include <cstdio>
 #include <exception>
+#include <filesystem>
 #include <string_view>
 
 #include <cxxopts.hpp>
@@ -16,12 +17,22 @@ constexpr std::string_view kUsage = R"(usage: grove <command> [options]
 
 commands:
   demo    generate the user guide's demo data set and train on it as a job would
+  fit     train a model: SageMaker script mode (SM_* variables) or --train PATH --model-dir DIR
+  train   SageMaker container mode: read /opt/ml (or --sm-root DIR) and train
+  predict predict with a grove or XGBoost model (file, model directory or model.tar.gz)
+  export  write a model as XGBoost JSON (xgboost.Booster and SageMaker serving load it)
   info    print the build, the CPU's SIMD level and the CUDA devices
 
 Run `grove <command> --help` for a command's options.
 )";
 
 int Dispatch(int argc, char** argv) {
+  // Installed under the name `train` (SageMaker runs `train` in the image), the binary is
+  // `grove train`; `train train` is the same.
+  if (std::filesystem::path(argv[0]).filename() == "train") {
+    if (argc >= 2 && std::string_view(argv[1]) == "train") return grove::cli::RunTrain(argc - 1, argv + 1);
+    return grove::cli::RunTrain(argc, argv);
+  }
   if (argc < 2) {
     std::fputs(kUsage.data(), stderr);
     return 1;
@@ -29,6 +40,10 @@ int Dispatch(int argc, char** argv) {
   const std::string_view verb = argv[1];
   if (verb == "demo") return grove::cli::RunDemo(argc - 1, argv + 1);
   if (verb == "info") return grove::cli::RunInfo(argc - 1, argv + 1);
+  if (verb == "fit") return grove::cli::RunFit(argc - 1, argv + 1);
+  if (verb == "train") return grove::cli::RunTrain(argc - 1, argv + 1);
+  if (verb == "predict") return grove::cli::RunPredict(argc - 1, argv + 1);
+  if (verb == "export") return grove::cli::RunExport(argc - 1, argv + 1);
   if (verb == "--version" || verb == "version") {
     std::puts(grove::BuildInfo().c_str());
     return 0;
@@ -38,7 +53,7 @@ int Dispatch(int argc, char** argv) {
     return 0;
   }
   throw grove::InvalidInput(
-      fmt::format("unknown command \"{}\"; expected one of: demo, info (see grove --help)", verb));
+      fmt::format("unknown command \"{}\"; expected one of: demo, export, fit, info, predict, train (see grove --help)", verb));
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "engine/src/forest.h"
 #include "engine/src/predict_views.h"
 #include "engine/src/random.h"
 #include "engine/src/tree_grower.h"
@@ -78,8 +79,9 @@ Model Booster::Run() {
     for (int iteration = start_round_; iteration < params_.num_round; ++iteration) {
       if (options_.cancel != nullptr && options_.cancel->load()) break;
       if (!TrainRound(iteration)) break;
-      const RoundInfo round = Evaluate(iteration);
+      RoundInfo round = Evaluate(iteration);
       const bool stop_early = UpdateEarlyStopping(round);
+      round.model = &model_;
       if (options_.on_round && !options_.on_round(round)) break;
       if (stop_early) break;
     }
@@ -339,6 +341,7 @@ bool Booster::UpdateEarlyStopping(const RoundInfo& round) {
 
 Model Train(const TrainParams& params, const DataSet& train, std::span<const EvalSet> evals,
             const TrainOptions& options) {
+  if (params.IsForest()) return TrainForest(params, train, evals, options);
   Booster booster(params, train, evals, options);
   return booster.Run();
 }
