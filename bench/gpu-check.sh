@@ -127,7 +127,9 @@ else
     cs="$(sed -n 's/.*grove_seconds=\([0-9.]*\).*/\1/p' <<<"$cpu")"
     ratio="$(awk -v g="$gs" -v c="$cs" -v r="$ROUNDS" -v cr="$CPU_ROUNDS" \
       'BEGIN { if (g > 0) printf "%.1fx", (c / cr) / (g / r); else print "n/a" }')"
-    record "end to end" "$ROWS x 28: GPU ${gs}s/$ROUNDS rounds, CPU ${cs}s/$CPU_ROUNDS rounds, per-round speedup $ratio"
+    ga="$(sed -n 's/.*grove_auc=\([0-9.]*\).*/\1/p' <<<"$gpu")"
+    ca="$(sed -n 's/.*grove_auc=\([0-9.]*\).*/\1/p' <<<"$cpu")"
+    record "end to end" "$ROWS x 28: GPU ${gs}s/$ROUNDS rounds (AUC $ga), CPU ${cs}s/$CPU_ROUNDS rounds (AUC $ca), per-round speedup $ratio"
   fi
 fi
 
