@@ -50,7 +50,8 @@ struct Fixture {
     std::vector<GradientSum> h_gradients(n);
     for (auto& g : h_gradients) g = GradientSum{static_cast<std::int64_t>(rng() % 1000) - 500, 250};
     std::vector<float> h_cuts;
-    for (std::size_t f = 0; f <= kFeatures; ++f) h_offsets.push_back(static_cast<std::uint32_t>(f * kBins));
+    for (std::size_t f = 0; f <= kFeatures; ++f)
+      h_offsets.push_back(static_cast<std::uint32_t>(f * kBins));
     for (std::size_t f = 0; f < kFeatures; ++f) {
       for (std::uint32_t b = 0; b < kBins; ++b) h_cuts.push_back(static_cast<float>(b) + 0.5f);
     }
@@ -72,7 +73,8 @@ struct Fixture {
   }
   CutsView Cuts() const {
     // cut_ptrs equal the offsets here: no feature has a missing bin.
-    return CutsView{cuts.data(), offsets.data(), mins.data(), missing.data(), offsets.data(), kFeatures};
+    return CutsView{cuts.data(),    offsets.data(), mins.data(),
+                    missing.data(), offsets.data(), kFeatures};
   }
 };
 
@@ -83,8 +85,8 @@ std::vector<HistogramNode> Nodes(std::size_t rows, std::size_t nodes, GradientSu
   const std::size_t per = rows / nodes;
   for (std::size_t i = 0; i < nodes; ++i) {
     const std::size_t count = i + 1 == nodes ? rows - i * per : per;
-    out.push_back(HistogramNode{static_cast<std::uint32_t>(i * per), static_cast<std::uint32_t>(count),
-                                d_hist + i * total_bins});
+    out.push_back(HistogramNode{static_cast<std::uint32_t>(i * per),
+                                static_cast<std::uint32_t>(count), d_hist + i * total_bins});
   }
   return out;
 }
@@ -95,7 +97,8 @@ void BM_CudaHistogram(benchmark::State& state) {
   const Fixture fx(rows);
   std::vector<std::uint32_t> h_rows(rows);
   std::iota(h_rows.begin(), h_rows.end(), 0U);
-  std::shuffle(h_rows.begin(), h_rows.end(), std::mt19937_64(3));  // rows scattered as after partitions
+  std::shuffle(h_rows.begin(), h_rows.end(),
+               std::mt19937_64(3));  // rows scattered as after partitions
   const auto d_rows = Upload(h_rows);
   const std::uint32_t total = fx.h_offsets.back();
   DeviceBuffer<GradientSum> d_hist(nodes * total);
@@ -103,13 +106,14 @@ void BM_CudaHistogram(benchmark::State& state) {
   const HistogramPlan plan = MakeHistogramPlan(CurrentDevice(), fx.h_offsets);
   const Stream stream;
   for (auto _ : state) {
-    BuildHistograms(stream.View(), plan, HistogramBatch{fx.View(), fx.gradients.data(), d_rows.data(), list});
+    BuildHistograms(stream.View(), plan,
+                    HistogramBatch{fx.View(), fx.gradients.data(), d_rows.data(), list});
     stream.Synchronize();
   }
   // Per row: its bins, its id, its gradient; per node: the histogram written.
   const double bytes = static_cast<double>(rows * (kFeatures + 4 + 16) + nodes * total * 16);
-  state.counters["bytes_per_second"] =
-      benchmark::Counter(bytes * static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+  state.counters["bytes_per_second"] = benchmark::Counter(
+      bytes * static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
 }
 
 void BM_CudaSplit(benchmark::State& state) {
@@ -123,7 +127,8 @@ void BM_CudaSplit(benchmark::State& state) {
   const auto list = Nodes(fx.rows, nodes, d_hist.data(), total);
   const HistogramPlan plan = MakeHistogramPlan(CurrentDevice(), fx.h_offsets);
   const Stream stream;
-  BuildHistograms(stream.View(), plan, HistogramBatch{fx.View(), fx.gradients.data(), d_rows.data(), list});
+  BuildHistograms(stream.View(), plan,
+                  HistogramBatch{fx.View(), fx.gradients.data(), d_rows.data(), list});
   std::vector<std::uint32_t> h_features(kFeatures);
   std::iota(h_features.begin(), h_features.end(), 0U);
   const auto d_features = Upload(h_features);
@@ -135,14 +140,15 @@ void BM_CudaSplit(benchmark::State& state) {
                                     d_features.data(), kFeatures, WeightBounds{}, 0.0});
   }
   DeviceBuffer<SplitCandidate> d_best(nodes);
-  const SplitBatch batch{fx.Cuts(), SplitParams{}, GradientQuantizer{}, {}, split_nodes, d_best.data()};
+  const SplitBatch batch{fx.Cuts(), SplitParams{}, GradientQuantizer{},
+                         {},        split_nodes,   d_best.data()};
   for (auto _ : state) {
     EvaluateSplits(stream.View(), batch);
     stream.Synchronize();
   }
   const double bytes = static_cast<double>(nodes * total * 16);
-  state.counters["bytes_per_second"] =
-      benchmark::Counter(bytes * static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+  state.counters["bytes_per_second"] = benchmark::Counter(
+      bytes * static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
 }
 
 void BM_CudaPartition(benchmark::State& state) {
@@ -156,9 +162,9 @@ void BM_CudaPartition(benchmark::State& state) {
   const std::size_t per = rows / nodes;
   for (std::size_t i = 0; i < nodes; ++i) {
     const std::size_t count = i + 1 == nodes ? rows - i * per : per;
-    list.push_back(PartitionNode{static_cast<std::uint32_t>(i * per), static_cast<std::uint32_t>(count),
-                                 static_cast<std::uint32_t>(i % kFeatures), kBins / 2,
-                                 SplitCandidate::kNoBinLeft, false});
+    list.push_back(PartitionNode{
+        static_cast<std::uint32_t>(i * per), static_cast<std::uint32_t>(count),
+        static_cast<std::uint32_t>(i % kFeatures), kBins / 2, SplitCandidate::kNoBinLeft, false});
   }
   std::vector<std::uint32_t> left(nodes);
   const Stream stream;
@@ -168,8 +174,8 @@ void BM_CudaPartition(benchmark::State& state) {
   }
   // Row ids read and written, one bin read per row.
   const double bytes = static_cast<double>(rows * (4 + 4 + 1));
-  state.counters["bytes_per_second"] =
-      benchmark::Counter(bytes * static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+  state.counters["bytes_per_second"] = benchmark::Counter(
+      bytes * static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
 }
 
 void BM_CudaPredict(benchmark::State& state) {
@@ -203,27 +209,44 @@ void BM_CudaPredict(benchmark::State& state) {
   DeviceBuffer<float> d_out(rows);
   const Stream stream;
   for (auto _ : state) {
-    PredictMargins(stream.View(), forest, d_x.data(), rows, kFeatures, kFeatures, nullptr, d_out.data());
+    PredictMargins(stream.View(), forest, d_x.data(), rows, kFeatures, kFeatures, nullptr,
+                   d_out.data());
     stream.Synchronize();
   }
   const double bytes = static_cast<double>(rows * (kFeatures * 4 + 4));
-  state.counters["bytes_per_second"] =
-      benchmark::Counter(bytes * static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+  state.counters["bytes_per_second"] = benchmark::Counter(
+      bytes * static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
   state.counters["rows_x_trees_per_second"] = benchmark::Counter(
       static_cast<double>(rows * num_trees) * static_cast<double>(state.iterations()),
       benchmark::Counter::kIsRate);
 }
 
-BENCHMARK(BM_CudaHistogram)->ArgNames({"rows", "nodes"})
-    ->Args({1'000'000, 1})->Args({1'000'000, 128})->Args({10'000'000, 1})->Args({10'000'000, 128})
-    ->UseRealTime()->Unit(benchmark::kMillisecond);
-BENCHMARK(BM_CudaSplit)->ArgNames({"nodes"})->Args({1})->Args({128})
-    ->UseRealTime()->Unit(benchmark::kMillisecond);
-BENCHMARK(BM_CudaPartition)->ArgNames({"rows", "nodes"})
-    ->Args({1'000'000, 1})->Args({1'000'000, 128})->Args({10'000'000, 128})
-    ->UseRealTime()->Unit(benchmark::kMillisecond);
-BENCHMARK(BM_CudaPredict)->ArgNames({"rows", "trees"})->Args({1'000'000, 100})
-    ->UseRealTime()->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_CudaHistogram)
+    ->ArgNames({"rows", "nodes"})
+    ->Args({1'000'000, 1})
+    ->Args({1'000'000, 128})
+    ->Args({10'000'000, 1})
+    ->Args({10'000'000, 128})
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_CudaSplit)
+    ->ArgNames({"nodes"})
+    ->Args({1})
+    ->Args({128})
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_CudaPartition)
+    ->ArgNames({"rows", "nodes"})
+    ->Args({1'000'000, 1})
+    ->Args({1'000'000, 128})
+    ->Args({10'000'000, 128})
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_CudaPredict)
+    ->ArgNames({"rows", "trees"})
+    ->Args({1'000'000, 100})
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace grove::cuda_impl

@@ -2,13 +2,13 @@
 // radix sort of order-preserving keys, so ties keep row order), cumulative positive and negative
 // weight by inclusive scans in double, and one trapezoid per run of equal scores, closed at the
 // run's last row from the cumulative weights at the previous run's end.
-#include <cub/device/device_radix_sort.cuh>
-#include <cub/device/device_reduce.cuh>
-#include <cub/device/device_scan.cuh>
 #include <thrust/iterator/counting_iterator.h>
 #include <thrust/iterator/transform_iterator.h>
 
 #include <cmath>
+#include <cub/device/device_radix_sort.cuh>
+#include <cub/device/device_reduce.cuh>
+#include <cub/device/device_scan.cuh>
 #include <limits>
 
 #include "kernels/cuda/kernels.h"
@@ -84,7 +84,8 @@ double BinaryRocAuc(StreamView stream, const float* d_scores, const float* d_lab
   GROVE_CHECK(rows < INT32_MAX, "the CUDA AUC handles fewer than 2^31 rows");
   const cudaStream_t s = detail::ToCuda(stream);
   const int n = static_cast<int>(rows);
-  detail::ScratchBuffer<std::uint32_t> keys_in(s, rows), keys(s, rows), ids_in(s, rows), ids(s, rows);
+  detail::ScratchBuffer<std::uint32_t> keys_in(s, rows), keys(s, rows), ids_in(s, rows),
+      ids(s, rows);
   const std::uint32_t blocks = GridBlocks(rows, kThreads, 65535);
   KeyKernel<<<blocks, kThreads, 0, s>>>(d_scores, rows, keys_in.data(), ids_in.data());
   GROVE_CUDA_CHECK_LAUNCH("KeyKernel");
@@ -102,8 +103,8 @@ double BinaryRocAuc(StreamView stream, const float* d_scores, const float* d_lab
                                           AddCumulative{}, n, s);
   });
   detail::WithTempStorage(s, [&](void* temp, std::size_t& bytes) {
-    return cub::DeviceScan::InclusiveScan(temp, bytes, starts.data(), run_start.data(),
-                                          MaxIndex{}, n, s);
+    return cub::DeviceScan::InclusiveScan(temp, bytes, starts.data(), run_start.data(), MaxIndex{},
+                                          n, s);
   });
   const auto areas = thrust::make_transform_iterator(
       thrust::counting_iterator<std::size_t>(0),
@@ -114,7 +115,8 @@ double BinaryRocAuc(StreamView stream, const float* d_scores, const float* d_lab
   });
   double h_area = 0.0;
   Cumulative h_total{};
-  GROVE_CUDA_CHECK(cudaMemcpyAsync(&h_area, area.data(), sizeof(double), cudaMemcpyDeviceToHost, s));
+  GROVE_CUDA_CHECK(
+      cudaMemcpyAsync(&h_area, area.data(), sizeof(double), cudaMemcpyDeviceToHost, s));
   GROVE_CUDA_CHECK(cudaMemcpyAsync(&h_total, cumulative.data() + rows - 1, sizeof(Cumulative),
                                    cudaMemcpyDeviceToHost, s));
   GROVE_CUDA_CHECK(cudaStreamSynchronize(s));  // the metric is a host value

@@ -14,10 +14,10 @@
 
 namespace grove::cuda_impl::detail {
 
-[[noreturn]] inline void ThrowCudaError(cudaError_t error, const char* expression,
-                                        const char* file, int line) {
-  throw DeviceError(CudaErrorMessage(expression, file, line, cudaGetErrorName(error),
-                                     cudaGetErrorString(error)));
+[[noreturn]] inline void ThrowCudaError(cudaError_t error, const char* expression, const char* file,
+                                        int line) {
+  throw DeviceError(
+      CudaErrorMessage(expression, file, line, cudaGetErrorName(error), cudaGetErrorString(error)));
 }
 
 }  // namespace grove::cuda_impl::detail
@@ -32,11 +32,11 @@ namespace grove::cuda_impl::detail {
   } while (false)
 
 /// `kernel_name` is a string literal naming the launched kernel in the message.
-#define GROVE_CUDA_CHECK_LAUNCH(kernel_name)                                                 \
-  do {                                                                                       \
-    const cudaError_t grove_cuda_status = cudaGetLastError();                                \
-    if (grove_cuda_status != cudaSuccess) {                                                  \
+#define GROVE_CUDA_CHECK_LAUNCH(kernel_name)                                                  \
+  do {                                                                                        \
+    const cudaError_t grove_cuda_status = cudaGetLastError();                                 \
+    if (grove_cuda_status != cudaSuccess) {                                                   \
       ::grove::cuda_impl::detail::ThrowCudaError(grove_cuda_status, "launch of " kernel_name, \
-                                                 __FILE__, __LINE__);                        \
-    }                                                                                        \
+                                                 __FILE__, __LINE__);                         \
+    }                                                                                         \
   } while (false)

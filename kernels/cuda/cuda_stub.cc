@@ -17,51 +17,93 @@ namespace {
 
 }  // namespace
 
-int DeviceCount() { return 0; }
-DeviceInfo QueryDevice(int /*ordinal*/) { NoCuda(); }
-double DeviceSum(int /*ordinal*/, std::span<const float> /*values*/) { NoCuda(); }
+int DeviceCount() {
+  return 0;
+}
+DeviceInfo QueryDevice(int /*ordinal*/) {
+  NoCuda();
+}
+double DeviceSum(int /*ordinal*/, std::span<const float> /*values*/) {
+  NoCuda();
+}
 
-void* DeviceAllocate(std::size_t /*bytes*/) { NoCuda(); }
+void* DeviceAllocate(std::size_t /*bytes*/) {
+  NoCuda();
+}
 void DeviceFree(void* /*pointer*/) noexcept {}  // nothing can have been allocated
-void CopyToDevice(void*, const void*, std::size_t) { NoCuda(); }
-void CopyToHost(void*, const void*, std::size_t) { NoCuda(); }
-void FillZero(StreamView, void*, std::size_t) { NoCuda(); }
-void SynchronizeDevice() { NoCuda(); }
-int CurrentDevice() { NoCuda(); }
-void SetDevice(int) { NoCuda(); }
+void CopyToDevice(void*, const void*, std::size_t) {
+  NoCuda();
+}
+void CopyToHost(void*, const void*, std::size_t) {
+  NoCuda();
+}
+void FillZero(StreamView, void*, std::size_t) {
+  NoCuda();
+}
+void SynchronizeDevice() {
+  NoCuda();
+}
+int CurrentDevice() {
+  NoCuda();
+}
+void SetDevice(int) {
+  NoCuda();
+}
 DeviceGuard::~DeviceGuard() = default;
-Stream::Stream() { NoCuda(); }
+Stream::Stream() {
+  NoCuda();
+}
 Stream::~Stream() = default;
-void Stream::Synchronize() const { NoCuda(); }
+void Stream::Synchronize() const {
+  NoCuda();
+}
 
 void ComputeGradients(StreamView, const ObjectiveMath&, const float*, const float*, const float*,
                       std::size_t, GradientPair*) {
   NoCuda();
 }
-GradientMaxima MaxAbsGradients(StreamView, const GradientPair*, std::size_t, int, int) { NoCuda(); }
+GradientMaxima MaxAbsGradients(StreamView, const GradientPair*, std::size_t, int, int) {
+  NoCuda();
+}
 void QuantizeGradients(StreamView, const GradientQuantizer&, const GradientPair*, std::size_t, int,
                        int, GradientSum*) {
   NoCuda();
 }
-HistogramPlan MakeHistogramPlan(int, std::span<const std::uint32_t>) { NoCuda(); }
-void BuildHistograms(StreamView, const HistogramPlan&, const HistogramBatch&) { NoCuda(); }
-void SubtractHistograms(StreamView, std::uint32_t, std::span<const SubtractionTask>) { NoCuda(); }
-void EvaluateSplits(StreamView, const SplitBatch&) { NoCuda(); }
+HistogramPlan MakeHistogramPlan(int, std::span<const std::uint32_t>) {
+  NoCuda();
+}
+void BuildHistograms(StreamView, const HistogramPlan&, const HistogramBatch&) {
+  NoCuda();
+}
+void SubtractHistograms(StreamView, std::uint32_t, std::span<const SubtractionTask>) {
+  NoCuda();
+}
+void EvaluateSplits(StreamView, const SplitBatch&) {
+  NoCuda();
+}
 void PartitionRows(StreamView, const BinnedView&, std::uint32_t*, std::span<const PartitionNode>,
                    std::span<std::uint32_t>) {
   NoCuda();
 }
-DeviceForest UploadForest(const FlatForest&) { NoCuda(); }
+DeviceForest UploadForest(const FlatForest&) {
+  NoCuda();
+}
 void PredictMargins(StreamView, const DeviceForest&, const float*, std::size_t, std::size_t,
                     std::size_t, const float*, float*) {
   NoCuda();
 }
-void AddColumn(StreamView, const float*, std::size_t, int, int, float*) { NoCuda(); }
+void AddColumn(StreamView, const float*, std::size_t, int, int, float*) {
+  NoCuda();
+}
 void UpdatePredictionCache(StreamView, const std::uint32_t*, std::span<const LeafSegment>, int, int,
                            float*) {
   NoCuda();
 }
-double BinaryRocAuc(StreamView, const float*, const float*, const float*, std::size_t) { NoCuda(); }
-void RequireDeviceMemory(int, const MemoryEstimate&) { NoCuda(); }
+double BinaryRocAuc(StreamView, const float*, const float*, const float*, std::size_t) {
+  NoCuda();
+}
+void RequireDeviceMemory(int, const MemoryEstimate&) {
+  NoCuda();
+}
 
 }  // namespace grove::cuda_impl

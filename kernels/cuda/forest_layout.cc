@@ -21,8 +21,9 @@ void CheckTree(const cpu_impl::PredictTree& tree, std::size_t t, std::size_t out
               "tree " + std::to_string(t) + ": node arrays differ in length");
   GROVE_CHECK(tree.leaf_vector.size() == n * tree.leaf_size,
               "tree " + std::to_string(t) + ": leaf_vector size mismatch");
-  GROVE_CHECK(tree.leaf_size == 0 ? tree.group >= 0 && static_cast<std::size_t>(tree.group) < outputs
-                                  : tree.leaf_size == outputs,
+  GROVE_CHECK(tree.leaf_size == 0
+                  ? tree.group >= 0 && static_cast<std::size_t>(tree.group) < outputs
+                  : tree.leaf_size == outputs,
               "tree output group or leaf size does not match the number of outputs");
 }
 

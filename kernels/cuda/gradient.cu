@@ -2,9 +2,10 @@
 // the math needs the row's maximum and sum), the per-row math of kernels/common/objective_math.h,
 // and the gradient quantization.
 // Built with --fmad=false so that a * b + c is rounded twice, as on the host.
-#include <cub/device/device_reduce.cuh>
 #include <thrust/iterator/counting_iterator.h>
 #include <thrust/iterator/transform_iterator.h>
+
+#include <cub/device/device_reduce.cuh>
 
 #include "kernels/cuda/kernels.h"
 #include "kernels/cuda/launch.cuh"
@@ -69,8 +70,8 @@ void ComputeGradients(StreamView stream, const ObjectiveMath& math, const float*
   const std::uint32_t blocks = GridBlocks(rows, kThreads);
   if (math.kind == ObjectiveKind::kSoftmax) {
     GROVE_CHECK(math.num_class >= 1, "softmax needs at least one class");
-    SoftmaxKernel<<<blocks, kThreads, 0, s>>>(math.num_class, d_margins, d_labels, d_weights,
-                                              rows, d_gradients);
+    SoftmaxKernel<<<blocks, kThreads, 0, s>>>(math.num_class, d_margins, d_labels, d_weights, rows,
+                                              d_gradients);
     GROVE_CUDA_CHECK_LAUNCH("SoftmaxKernel");
   } else {
     SingleOutputKernel<<<blocks, kThreads, 0, s>>>(math, d_margins, d_labels, d_weights, rows,
@@ -79,8 +80,8 @@ void ComputeGradients(StreamView stream, const ObjectiveMath& math, const float*
   }
 }
 
-GradientMaxima MaxAbsGradients(StreamView stream, const GradientPair* d_gradients,
-                               std::size_t rows, int outputs, int output) {
+GradientMaxima MaxAbsGradients(StreamView stream, const GradientPair* d_gradients, std::size_t rows,
+                               int outputs, int output) {
   if (rows == 0) return {};
   const cudaStream_t s = detail::ToCuda(stream);
   const auto input = thrust::make_transform_iterator(thrust::counting_iterator<std::size_t>(0),
@@ -91,15 +92,15 @@ GradientMaxima MaxAbsGradients(StreamView stream, const GradientPair* d_gradient
                                      GradientMaxima{}, s);
   });
   GradientMaxima result;
-  GROVE_CUDA_CHECK(cudaMemcpyAsync(&result, d_result.data(), sizeof(result),
-                                   cudaMemcpyDeviceToHost, s));
+  GROVE_CUDA_CHECK(
+      cudaMemcpyAsync(&result, d_result.data(), sizeof(result), cudaMemcpyDeviceToHost, s));
   GROVE_CUDA_CHECK(cudaStreamSynchronize(s));  // the host chooses the quantizer from it
   return result;
 }
 
 void QuantizeGradients(StreamView stream, const GradientQuantizer& quantizer,
-                       const GradientPair* d_gradients, std::size_t rows, int outputs,
-                       int output, GradientSum* d_fixed) {
+                       const GradientPair* d_gradients, std::size_t rows, int outputs, int output,
+                       GradientSum* d_fixed) {
   if (rows == 0) return;
   const cudaStream_t s = detail::ToCuda(stream);
   QuantizeKernel<<<GridBlocks(rows, kThreads), kThreads, 0, s>>>(quantizer, d_gradients, rows,

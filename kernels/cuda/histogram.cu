@@ -34,8 +34,9 @@ template <typename BinT, bool kShared>
 __global__ void __launch_bounds__(kHistogramThreads)
     HistogramKernel(const BinT* __restrict__ bins, std::size_t features,
                     const std::uint32_t* __restrict__ feature_offsets,
-                    const GradientSum* __restrict__ gradients, const std::uint32_t* __restrict__ rows,
-                    const DeviceNode* __restrict__ nodes, const FeatureGroup* __restrict__ groups) {
+                    const GradientSum* __restrict__ gradients,
+                    const std::uint32_t* __restrict__ rows, const DeviceNode* __restrict__ nodes,
+                    const FeatureGroup* __restrict__ groups) {
   extern __shared__ Word shared[];
   const FeatureGroup group = groups[blockIdx.y];
   if (kShared != group.shared) return;  // the other kernel instance handles this group
@@ -50,7 +51,8 @@ __global__ void __launch_bounds__(kHistogramThreads)
   for (std::uint64_t i = std::uint64_t{blockIdx.x} * blockDim.x + threadIdx.x; i < items;
        i += stride) {
     const auto r = static_cast<std::uint32_t>(i / width);
-    const std::uint32_t f = group.first_feature + static_cast<std::uint32_t>(i - std::uint64_t{r} * width);
+    const std::uint32_t f =
+        group.first_feature + static_cast<std::uint32_t>(i - std::uint64_t{r} * width);
     const std::size_t row = rows[node.row_begin + r];
     const std::uint32_t bin = feature_offsets[f] + bins[row * features + f];
     const GradientSum g = gradients[row];
@@ -90,8 +92,8 @@ __global__ void SubtractKernel(const SubtractionTask* tasks, std::size_t bins) {
 
 template <typename BinT>
 void Launch(cudaStream_t s, const HistogramPlan& plan, const HistogramBatch& batch,
-            const BinT* bins, const DeviceNode* d_nodes, std::size_t nodes,
-            std::uint32_t max_rows, const FeatureGroup* d_groups) {
+            const BinT* bins, const DeviceNode* d_nodes, std::size_t nodes, std::uint32_t max_rows,
+            const FeatureGroup* d_groups) {
   std::size_t widest_shared = 0;
   std::size_t widest_features = 1;
   bool any_global = false;
@@ -103,9 +105,9 @@ void Launch(cudaStream_t s, const HistogramPlan& plan, const HistogramBatch& bat
       any_global = true;
     }
   }
-  const dim3 grid(BlocksPerNode(max_rows, widest_features, nodes, plan.groups.size(),
-                                plan.multiprocessors),
-                  static_cast<unsigned>(plan.groups.size()), static_cast<unsigned>(nodes));
+  const dim3 grid(
+      BlocksPerNode(max_rows, widest_features, nodes, plan.groups.size(), plan.multiprocessors),
+      static_cast<unsigned>(plan.groups.size()), static_cast<unsigned>(nodes));
   if (widest_shared > 0) {
     // Above 48 KiB a kernel must opt in to more dynamic shared memory.
     GROVE_CUDA_CHECK(cudaFuncSetAttribute(HistogramKernel<BinT, true>,
@@ -117,9 +119,9 @@ void Launch(cudaStream_t s, const HistogramPlan& plan, const HistogramBatch& bat
     GROVE_CUDA_CHECK_LAUNCH("HistogramKernel<shared>");
   }
   if (any_global) {
-    HistogramKernel<BinT, false><<<grid, kHistogramThreads, 0, s>>>(
-        bins, batch.bins.features, batch.bins.feature_offsets, batch.d_gradients, batch.d_rows,
-        d_nodes, d_groups);
+    HistogramKernel<BinT, false>
+        <<<grid, kHistogramThreads, 0, s>>>(bins, batch.bins.features, batch.bins.feature_offsets,
+                                            batch.d_gradients, batch.d_rows, d_nodes, d_groups);
     GROVE_CUDA_CHECK_LAUNCH("HistogramKernel<global>");
   }
 }
@@ -154,8 +156,8 @@ void BuildHistograms(StreamView stream, const HistogramPlan& plan, const Histogr
     std::uint32_t max_rows = 0;
     for (std::size_t i = 0; i < count; ++i) {
       const HistogramNode& node = batch.nodes[first + i];
-      h_nodes[i] = DeviceNode{node.row_begin, node.row_count,
-                              reinterpret_cast<Word*>(node.d_histogram)};
+      h_nodes[i] =
+          DeviceNode{node.row_begin, node.row_count, reinterpret_cast<Word*>(node.d_histogram)};
       max_rows = std::max(max_rows, node.row_count);
     }
     const auto d_nodes = detail::Upload(s, std::span<const DeviceNode>(h_nodes));
@@ -179,8 +181,8 @@ void SubtractHistograms(StreamView stream, std::uint32_t total_bins,
   for (std::size_t first = 0; first < tasks.size(); first += kMaxGridYZ) {
     const std::size_t count = std::min(kMaxGridYZ, tasks.size() - first);
     const auto d_tasks = detail::Upload(s, tasks.subspan(first, count));
-    SubtractKernel<<<dim3(GridBlocks(total_bins, 256, 1024), static_cast<unsigned>(count)), 256,
-                     0, s>>>(d_tasks.data(), total_bins);
+    SubtractKernel<<<dim3(GridBlocks(total_bins, 256, 1024), static_cast<unsigned>(count)), 256, 0,
+                     s>>>(d_tasks.data(), total_bins);
     GROVE_CUDA_CHECK_LAUNCH("SubtractKernel");
   }
 }

@@ -51,13 +51,13 @@ struct GradientMaxima {
 
 /// Maxima of column `output` of a rows x outputs gradient matrix (exact: a max does not depend
 /// on order). Synchronizes: the quantizer is chosen on the host from them.
-GradientMaxima MaxAbsGradients(StreamView stream, const GradientPair* d_gradients,
-                               std::size_t rows, int outputs, int output);
+GradientMaxima MaxAbsGradients(StreamView stream, const GradientPair* d_gradients, std::size_t rows,
+                               int outputs, int output);
 
 /// d_fixed[i] = quantizer.ToFixed(d_gradients[i * outputs + output]).
 void QuantizeGradients(StreamView stream, const GradientQuantizer& quantizer,
-                       const GradientPair* d_gradients, std::size_t rows, int outputs,
-                       int output, GradientSum* d_fixed);
+                       const GradientPair* d_gradients, std::size_t rows, int outputs, int output,
+                       GradientSum* d_fixed);
 
 // ---- histograms ------------------------------------------------------------------------------
 
@@ -81,10 +81,10 @@ struct HistogramNode {
 };
 
 struct HistogramBatch {
-  BinnedView bins;                        ///< device pointers (bins8/bins16, feature_offsets)
+  BinnedView bins;                           ///< device pointers (bins8/bins16, feature_offsets)
   const GradientSum* d_gradients = nullptr;  ///< one per matrix row
   const std::uint32_t* d_rows = nullptr;
-  std::span<const HistogramNode> nodes;   ///< host list
+  std::span<const HistogramNode> nodes;  ///< host list
 };
 
 /// cpu_impl::BuildHistograms for every node at once: shared-memory histograms per feature group
@@ -114,7 +114,7 @@ struct SplitNode {
 };
 
 struct SplitBatch {
-  CutsView cuts;                         ///< device pointers
+  CutsView cuts;  ///< device pointers
   SplitParams params;
   GradientQuantizer quantizer;
   std::span<const std::int8_t> monotone;  ///< host: per feature -1/0/+1, or empty
@@ -135,8 +135,8 @@ struct PartitionNode {
   std::uint32_t row_begin = 0;
   std::uint32_t row_count = 0;
   std::uint32_t feature = 0;
-  std::uint32_t split_bin = 0;                            ///< SplitCandidate::split_bin
-  std::uint32_t missing_bin = SplitCandidate::kNoBinLeft; ///< the feature's missing bin
+  std::uint32_t split_bin = 0;                             ///< SplitCandidate::split_bin
+  std::uint32_t missing_bin = SplitCandidate::kNoBinLeft;  ///< the feature's missing bin
   bool missing_left = false;
 };
 

@@ -13,7 +13,9 @@
 
 namespace grove::cuda_impl::detail {
 
-inline cudaStream_t ToCuda(StreamView stream) { return static_cast<cudaStream_t>(stream.handle); }
+inline cudaStream_t ToCuda(StreamView stream) {
+  return static_cast<cudaStream_t>(stream.handle);
+}
 
 /// Scratch memory ordered on one stream: allocated and freed in stream order, never throws
 /// from its destructor.
@@ -28,7 +30,8 @@ class ScratchBuffer {
     }
   }
   ScratchBuffer(ScratchBuffer&& other) noexcept
-      : stream_(other.stream_), size_(std::exchange(other.size_, 0)),
+      : stream_(other.stream_),
+        size_(std::exchange(other.size_, 0)),
         data_(std::exchange(other.data_, nullptr)) {}
   ScratchBuffer(const ScratchBuffer&) = delete;
   ScratchBuffer& operator=(const ScratchBuffer&) = delete;

@@ -32,7 +32,9 @@ void FillZero(StreamView stream, void* d_pointer, std::size_t bytes) {
   GROVE_CUDA_CHECK(cudaMemsetAsync(d_pointer, 0, bytes, static_cast<cudaStream_t>(stream.handle)));
 }
 
-void SynchronizeDevice() { GROVE_CUDA_CHECK(cudaDeviceSynchronize()); }
+void SynchronizeDevice() {
+  GROVE_CUDA_CHECK(cudaDeviceSynchronize());
+}
 
 int CurrentDevice() {
   int ordinal = 0;
@@ -40,9 +42,13 @@ int CurrentDevice() {
   return ordinal;
 }
 
-void SetDevice(int ordinal) { GROVE_CUDA_CHECK(cudaSetDevice(ordinal)); }
+void SetDevice(int ordinal) {
+  GROVE_CUDA_CHECK(cudaSetDevice(ordinal));
+}
 
-DeviceGuard::~DeviceGuard() { cudaSetDevice(previous_); }  // never throws from a destructor
+DeviceGuard::~DeviceGuard() {
+  cudaSetDevice(previous_);
+}  // never throws from a destructor
 
 Stream::Stream() {
   cudaStream_t stream = nullptr;

@@ -9,8 +9,8 @@
 namespace grove::cuda_impl {
 namespace {
 
-constexpr std::uint64_t kGradientPairBytes = 8;   // float grad + float hess
-constexpr std::uint64_t kGradientSumBytes = 16;   // int64 grad + int64 hess
+constexpr std::uint64_t kGradientPairBytes = 8;  // float grad + float hess
+constexpr std::uint64_t kGradientSumBytes = 16;  // int64 grad + int64 hess
 constexpr std::uint64_t kSplitCandidateBytes = 80;
 
 // Saturating arithmetic: absurd shapes must produce a huge estimate, not a wrapped small one.
@@ -42,7 +42,8 @@ MemoryEstimate EstimateTrainingMemory(const TrainingShape& shape) {
   auto add = [&](const char* name, std::uint64_t bytes) {
     if (bytes > 0) estimate.parts.push_back(MemoryPart{name, bytes});
   };
-  add("quantized matrix", Mul(Mul(n, shape.features), std::max<std::uint32_t>(shape.bytes_per_bin, 1)));
+  add("quantized matrix",
+      Mul(Mul(n, shape.features), std::max<std::uint32_t>(shape.bytes_per_bin, 1)));
   add("labels and weights", Mul(n, shape.weighted ? 8 : 4));
   add("prediction cache", Mul(Mul(n, k), 4));
   add("gradients (float and fixed point)",
@@ -50,8 +51,8 @@ MemoryEstimate EstimateTrainingMemory(const TrainingShape& shape) {
   // Row index, its partition scratch, the partition flags and their scan.
   add("row partition", Mul(n, 16));
   add("histograms (two levels)", Mul(Mul(Mul(nodes, 3), shape.total_bins), kGradientSumBytes));
-  add("split search scratch", Mul(Mul(nodes, std::max<std::uint64_t>(shape.features, 1)),
-                                  kSplitCandidateBytes));
+  add("split search scratch",
+      Mul(Mul(nodes, std::max<std::uint64_t>(shape.features, 1)), kSplitCandidateBytes));
   // AUC: keys and row ids, both double-buffered for the radix sort, and the double scans.
   add("metric buffers", Mul(Add(n, shape.eval_rows), 32));
   add("evaluation sets (features and caches)",
@@ -68,7 +69,8 @@ MemoryEstimate EstimateTrainingMemory(const TrainingShape& shape) {
 
 std::string FormatGiB(std::uint64_t bytes) {
   char text[64];
-  std::snprintf(text, sizeof(text), "%.2f GiB", static_cast<double>(bytes) / (1024.0 * 1024.0 * 1024.0));
+  std::snprintf(text, sizeof(text), "%.2f GiB",
+                static_cast<double>(bytes) / (1024.0 * 1024.0 * 1024.0));
   return text;
 }
 
@@ -81,10 +83,10 @@ void CheckDeviceMemory(const MemoryEstimate& need, std::uint64_t free_bytes,
     if (i > 0) parts += ", ";
     parts += need.parts[i].name + " " + FormatGiB(need.parts[i].bytes);
   }
-  throw InvalidInput("device " + std::string(device) +
-                     " cannot hold this training job: it needs " + FormatGiB(need.total_bytes) +
-                     " of device memory, " + FormatGiB(free_bytes) + " are free (largest parts: " +
-                     parts + "); train on fewer rows, lower max_bin or max_depth, use a GPU with "
+  throw InvalidInput("device " + std::string(device) + " cannot hold this training job: it needs " +
+                     FormatGiB(need.total_bytes) + " of device memory, " + FormatGiB(free_bytes) +
+                     " are free (largest parts: " + parts +
+                     "); train on fewer rows, lower max_bin or max_depth, use a GPU with "
                      "more memory, or set device=cpu");
 }
 

@@ -21,15 +21,15 @@
 namespace grove::cuda_impl {
 
 struct TrainingShape {
-  std::uint64_t rows = 0;           ///< training rows
+  std::uint64_t rows = 0;  ///< training rows
   std::uint64_t features = 0;
   std::uint64_t total_bins = 0;     ///< histogram entries of one node (all features)
   std::uint32_t bytes_per_bin = 1;  ///< 1 (<= 256 bins per feature) or 2
   std::uint32_t outputs = 1;        ///< margins per row: classes for multi-class, else 1
   bool weighted = false;
-  std::uint32_t max_depth = 6;      ///< depthwise: nodes per level <= 2^(max_depth - 1)
-  std::uint32_t max_leaves = 0;     ///< > 0 caps the nodes per level as well
-  std::uint64_t eval_rows = 0;      ///< rows of all evaluation sets together (raw floats)
+  std::uint32_t max_depth = 6;   ///< depthwise: nodes per level <= 2^(max_depth - 1)
+  std::uint32_t max_leaves = 0;  ///< > 0 caps the nodes per level as well
+  std::uint64_t eval_rows = 0;   ///< rows of all evaluation sets together (raw floats)
 };
 
 struct MemoryPart {

@@ -3,9 +3,8 @@
 // over all flags (CUB) gives every row the number of left rows before it, and a scatter writes
 // each node's left rows first and its right rows after them, both in their original order,
 // into scratch that is then copied back. Only the nodes' left counts come back to the host.
-#include <cub/device/device_scan.cuh>
-
 #include <algorithm>
+#include <cub/device/device_scan.cuh>
 
 #include "grove/errors.h"
 #include "kernels/cuda/kernels.h"
@@ -19,7 +18,7 @@ constexpr std::uint32_t kThreads = 256;
 struct DeviceNode {
   std::uint32_t row_begin;  // in the row index
   std::uint32_t row_count;
-  std::uint32_t start;      // in the laid-out sequence
+  std::uint32_t start;  // in the laid-out sequence
   std::uint32_t feature;
   std::uint32_t split_bin;
   std::uint32_t missing_bin;
@@ -102,8 +101,9 @@ void PartitionRows(StreamView stream, const BinnedView& bins, std::uint32_t* d_r
   std::uint64_t total = 0;
   for (std::size_t i = 0; i < nodes.size(); ++i) {
     const PartitionNode& n = nodes[i];
-    h_nodes[i] = DeviceNode{n.row_begin,   n.row_count,   static_cast<std::uint32_t>(total),
-                            n.feature,     n.split_bin,   n.missing_bin, n.missing_left};
+    h_nodes[i] = DeviceNode{n.row_begin,   n.row_count, static_cast<std::uint32_t>(total),
+                            n.feature,     n.split_bin, n.missing_bin,
+                            n.missing_left};
     total += n.row_count;
   }
   // CUB's scan counts items in int; the row index holds at most that many rows anyway.
@@ -140,8 +140,7 @@ void PartitionRows(StreamView stream, const BinnedView& bins, std::uint32_t* d_r
     ScatterKernel<<<blocks, kThreads, 0, s>>>(d_rows, d_nodes.data(), count, n, d_flags.data(),
                                               d_before.data(), d_scratch.data());
     GROVE_CUDA_CHECK_LAUNCH("ScatterKernel");
-    CopyBackKernel<<<blocks, kThreads, 0, s>>>(d_nodes.data(), count, n, d_scratch.data(),
-                                               d_rows);
+    CopyBackKernel<<<blocks, kThreads, 0, s>>>(d_nodes.data(), count, n, d_scratch.data(), d_rows);
     GROVE_CUDA_CHECK_LAUNCH("CopyBackKernel");
   }
   CountKernel<<<GridBlocks(count, 128), 128, 0, s>>>(d_nodes.data(), count, d_before.data(),

@@ -47,8 +47,8 @@ __global__ void PredictKernel(ForestView forest, const float* x, std::size_t row
       if (forest.tree_leaf_size[t] == 0) {
         margins[forest.tree_group[t]] += tree[leaf].cond;
       } else {
-        const float* values = forest.leaf_vectors + forest.tree_leaf_vector[t] +
-                              static_cast<std::size_t>(leaf) * k;
+        const float* values =
+            forest.leaf_vectors + forest.tree_leaf_vector[t] + static_cast<std::size_t>(leaf) * k;
         for (std::size_t j = 0; j < k; ++j) margins[j] += values[j];
       }
     }
@@ -64,8 +64,8 @@ __global__ void AddColumnKernel(const float* contribution, std::size_t rows, int
   }
 }
 
-__global__ void LeafSegmentKernel(const std::uint32_t* rows, const LeafSegment* leaves,
-                                  int outputs, int output, float* margins) {
+__global__ void LeafSegmentKernel(const std::uint32_t* rows, const LeafSegment* leaves, int outputs,
+                                  int output, float* margins) {
   const LeafSegment leaf = leaves[blockIdx.y];
   for (std::uint32_t k = leaf.begin + blockIdx.x * blockDim.x + threadIdx.x; k < leaf.end;
        k += gridDim.x * blockDim.x) {
@@ -94,10 +94,14 @@ void PredictMargins(StreamView stream, const DeviceForest& forest, const float* 
   (void)cols;  // the forest was checked against the column count when it was flattened
   if (rows == 0) return;
   const cudaStream_t s = detail::ToCuda(stream);
-  const ForestView view{forest.nodes.data(),          forest.tree_begin.data(),
-                        forest.tree_group.data(),     forest.tree_leaf_size.data(),
-                        forest.tree_leaf_vector.data(), forest.leaf_vectors.data(),
-                        forest.trees,                 forest.outputs};
+  const ForestView view{forest.nodes.data(),
+                        forest.tree_begin.data(),
+                        forest.tree_group.data(),
+                        forest.tree_leaf_size.data(),
+                        forest.tree_leaf_vector.data(),
+                        forest.leaf_vectors.data(),
+                        forest.trees,
+                        forest.outputs};
   PredictKernel<<<GridBlocks(rows, kThreads), kThreads, 0, s>>>(view, d_x, rows, row_stride,
                                                                 d_base_margin, d_out);
   GROVE_CUDA_CHECK_LAUNCH("PredictKernel");
@@ -108,7 +112,7 @@ void AddColumn(StreamView stream, const float* d_contribution, std::size_t rows,
   if (rows == 0) return;
   const cudaStream_t s = detail::ToCuda(stream);
   AddColumnKernel<<<GridBlocks(rows, 256), 256, 0, s>>>(d_contribution, rows, outputs, output,
-                                                         d_margins);
+                                                        d_margins);
   GROVE_CUDA_CHECK_LAUNCH("AddColumnKernel");
 }
 

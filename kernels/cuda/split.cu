@@ -5,10 +5,9 @@
 // first in the CPU's scan order (forward cuts by bin, then backward cuts from the top bin), which
 // is what the CPU's "strictly greater" loop keeps. Kernel 2: one thread per node reduces the
 // node's features in list order with the CPU's rule and the kRtEps floor.
+#include <algorithm>
 #include <cub/block/block_reduce.cuh>
 #include <cub/block/block_scan.cuh>
-
-#include <algorithm>
 #include <limits>
 
 #include "kernels/cuda/kernels.h"
@@ -61,8 +60,8 @@ struct Evaluator {
   bool weight_formula;  // max_delta_step or any monotone constraint: the CPU's slow path
 
   __device__ static Scored Rejected() {
-    return Scored{-std::numeric_limits<double>::infinity(), kNoOrder, 0, false, GradientSum{},
-                  0.0, 0.0};
+    return Scored{
+        -std::numeric_limits<double>::infinity(), kNoOrder, 0, false, GradientSum{}, 0.0, 0.0};
   }
 
   // kernels/cpu/split.cc, FastScan's `consider`.
@@ -102,8 +101,7 @@ struct Evaluator {
     const double wr = CalcWeight(params, gr, hr, node.bounds);
     if ((constraint > 0 && wl > wr) || (constraint < 0 && wl < wr)) return s;
     const double gain = CalcGainGivenWeight(params, gl, hl, wl, weight_formula) +
-                        CalcGainGivenWeight(params, gr, hr, wr, weight_formula) -
-                        node.parent_gain;
+                        CalcGainGivenWeight(params, gr, hr, wr, weight_formula) - node.parent_gain;
     if (!(gain > s.gain)) return s;
     s.gain = gain;
     s.left = left;
@@ -215,8 +213,8 @@ void EvaluateSplits(StreamView stream, const SplitBatch& batch) {
     std::uint32_t max_features = 0;
     for (std::size_t i = 0; i < count; ++i) {
       const SplitNode& n = batch.nodes[first + i];
-      h_nodes[i] = DeviceSplitNode{n.d_histogram, n.node_sum,  n.d_features,
-                                   n.num_features, n.bounds,    n.parent_gain};
+      h_nodes[i] = DeviceSplitNode{n.d_histogram,  n.node_sum, n.d_features,
+                                   n.num_features, n.bounds,   n.parent_gain};
       max_features = std::max(max_features, n.num_features);
     }
     const auto d_nodes = detail::Upload(s, std::span<const DeviceSplitNode>(h_nodes));

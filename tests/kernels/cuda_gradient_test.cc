@@ -44,16 +44,12 @@ bool Close(float a, float b) {
 }  // namespace
 
 TEST_CASE("CUDA gradients match the CPU's", "[cuda]") {
-  const Case c = GENERATE(Case{ObjectiveKind::kSquaredError, true},
-                          Case{ObjectiveKind::kPseudoHuber, true},
-                          Case{ObjectiveKind::kAbsoluteError, true},
-                          Case{ObjectiveKind::kHinge, true},
-                          Case{ObjectiveKind::kLogistic, false},
-                          Case{ObjectiveKind::kSquaredLogError, false},
-                          Case{ObjectiveKind::kPoisson, false},
-                          Case{ObjectiveKind::kGamma, false},
-                          Case{ObjectiveKind::kTweedie, false},
-                          Case{ObjectiveKind::kSoftmax, false});
+  const Case c =
+      GENERATE(Case{ObjectiveKind::kSquaredError, true}, Case{ObjectiveKind::kPseudoHuber, true},
+               Case{ObjectiveKind::kAbsoluteError, true}, Case{ObjectiveKind::kHinge, true},
+               Case{ObjectiveKind::kLogistic, false}, Case{ObjectiveKind::kSquaredLogError, false},
+               Case{ObjectiveKind::kPoisson, false}, Case{ObjectiveKind::kGamma, false},
+               Case{ObjectiveKind::kTweedie, false}, Case{ObjectiveKind::kSoftmax, false});
   const bool weighted = GENERATE(false, true);
   ObjectiveMath math{c.kind};
   math.scale_pos_weight = 1.5f;
@@ -66,7 +62,8 @@ TEST_CASE("CUDA gradients match the CPU's", "[cuda]") {
   for (float& v : margins) v = m(rng);
   for (float& y : labels) y = Label(c.kind, rng, math.num_class);
   if (weighted) {
-    for (std::size_t i = 0; i < rows; ++i) weights.push_back(std::uniform_real_distribution<float>(0.0f, 2.0f)(rng));
+    for (std::size_t i = 0; i < rows; ++i)
+      weights.push_back(std::uniform_real_distribution<float>(0.0f, 2.0f)(rng));
   }
   std::vector<GradientPair> cpu(rows * k);
   cpu_impl::ComputeGradients(Context{}, math, margins, labels, weights, cpu);
@@ -108,7 +105,8 @@ TEST_CASE("CUDA gradient quantization equals the CPU's", "[cuda]") {
   }
   const auto d_pairs = test::ToDevice(pairs);
   const Stream stream;
-  const GradientMaxima maxima = MaxAbsGradients(stream.View(), d_pairs.data(), rows, outputs, output);
+  const GradientMaxima maxima =
+      MaxAbsGradients(stream.View(), d_pairs.data(), rows, outputs, output);
   CHECK(maxima.grad == max_grad);
   CHECK(maxima.hess == max_hess);
   const GradientQuantizer q = GradientQuantizer::ForRound(max_grad, max_hess, rows);

@@ -17,7 +17,8 @@ namespace {
 // no rows.
 std::vector<std::vector<std::uint32_t>> NodeRows(std::size_t rows, std::uint64_t seed) {
   std::mt19937_64 rng(seed);
-  std::vector<std::uint32_t> all(rows), half, few = {0, 3, 17, static_cast<std::uint32_t>(rows - 1)};
+  std::vector<std::uint32_t> all(rows), half,
+      few = {0, 3, 17, static_cast<std::uint32_t>(rows - 1)};
   std::iota(all.begin(), all.end(), 0U);
   for (const std::uint32_t r : all) {
     if (rng() % 2 == 0) half.push_back(r);
@@ -44,7 +45,8 @@ void CompareWithCpu(const test::BinnedFixture& fx, std::size_t shared_limit) {
     plan.groups = PlanFeatureGroups(fx.offsets, shared_limit);
   }
   const Stream stream;
-  BuildHistograms(stream.View(), plan, HistogramBatch{dev.View(), dev.gradients.data(), d_rows.data(), nodes});
+  BuildHistograms(stream.View(), plan,
+                  HistogramBatch{dev.View(), dev.gradients.data(), d_rows.data(), nodes});
   stream.Synchronize();
   const std::vector<GradientSum> gpu = d_hist.ToHost();
   for (std::size_t i = 0; i < lists.size(); ++i) {
@@ -53,7 +55,8 @@ void CompareWithCpu(const test::BinnedFixture& fx, std::size_t shared_limit) {
     cpu_impl::BuildHistograms(Context{}, fx.View(), fx.gradients, std::span(&task, 1));
     INFO("node " << i << " with " << lists[i].size() << " rows");
     CHECK(std::vector<GradientSum>(gpu.begin() + static_cast<std::ptrdiff_t>(i * bins),
-                                   gpu.begin() + static_cast<std::ptrdiff_t>((i + 1) * bins)) == cpu);
+                                   gpu.begin() + static_cast<std::ptrdiff_t>((i + 1) * bins)) ==
+          cpu);
   }
 }
 

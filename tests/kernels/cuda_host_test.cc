@@ -62,8 +62,7 @@ TEST_CASE("the memory estimate adds up the resident buffers", "[unit]") {
   CHECK(EstimateTrainingMemory(absurd).total_bytes == UINT64_MAX);
 }
 
-TEST_CASE("a job that does not fit fails with how much it needs and how much is free",
-          "[unit]") {
+TEST_CASE("a job that does not fit fails with how much it needs and how much is free", "[unit]") {
   TrainingShape shape;
   shape.rows = 100'000'000;
   shape.features = 28;
@@ -88,9 +87,10 @@ TEST_CASE("feature groups cover every feature and fit in shared memory", "[unit]
   // Bins per feature: 100, 300, 2000 (too wide for 16 KiB = 1024 entries), 0, 50, 1000.
   const std::vector<std::uint32_t> offsets = {0, 100, 400, 2400, 2400, 2450, 3450};
   const std::vector<FeatureGroup> groups = PlanFeatureGroups(offsets, 16 * 1024);
-  const std::vector<FeatureGroup> expected = {
-      {0, 2, 0, 400, true}, {2, 3, 400, 2000, false}, {3, 5, 2400, 50, true},
-      {5, 6, 2450, 1000, true}};
+  const std::vector<FeatureGroup> expected = {{0, 2, 0, 400, true},
+                                              {2, 3, 400, 2000, false},
+                                              {3, 5, 2400, 50, true},
+                                              {5, 6, 2450, 1000, true}};
   CHECK(groups == expected);
   // Everything fits: one group.
   CHECK(PlanFeatureGroups(offsets, 1 << 20).size() == 1);

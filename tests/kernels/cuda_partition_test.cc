@@ -33,12 +33,13 @@ TEST_CASE("CUDA partition equals the CPU's stable partition", "[cuda]") {
         fx.has_missing[feature] != 0 ? real_bins : SplitCandidate::kNoBinLeft;
     SplitCandidate split;
     split.feature = static_cast<std::int32_t>(feature);
-    split.split_bin = i == 3 ? SplitCandidate::kNoBinLeft : static_cast<std::uint32_t>(rng() % real_bins);
+    split.split_bin =
+        i == 3 ? SplitCandidate::kNoBinLeft : static_cast<std::uint32_t>(rng() % real_bins);
     split.missing_left = i % 2 == 0;
-    nodes.push_back(PartitionNode{begin, sizes[i], feature, split.split_bin, missing_bin,
-                                  split.missing_left});
-    tasks.push_back(PartitionTask{std::span(cpu).subspan(begin, sizes[i]), feature, split,
-                                  missing_bin, 0});
+    nodes.push_back(
+        PartitionNode{begin, sizes[i], feature, split.split_bin, missing_bin, split.missing_left});
+    tasks.push_back(
+        PartitionTask{std::span(cpu).subspan(begin, sizes[i]), feature, split, missing_bin, 0});
     begin += sizes[i];
   }
   REQUIRE(begin == fx.rows);

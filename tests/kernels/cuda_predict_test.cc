@@ -1,8 +1,8 @@
 // [cuda] prediction over flat trees, prediction-cache updates and the device AUC, compared with
 // cpu_impl::PredictMargins, the booster's cache loop and the CPU "auc" metric.
+#include <algorithm>
 #include <catch2/catch.hpp>
 
-#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -51,8 +51,8 @@ struct RandomTree {
   }
 
   cpu_impl::PredictTree View(std::int32_t group, std::uint32_t leaf_size) const {
-    return cpu_impl::PredictTree{left, right, feature, threshold, default_left, value,
-                                 leaf_size, leaf_vector, group};
+    return cpu_impl::PredictTree{left,  right,     feature,     threshold, default_left,
+                                 value, leaf_size, leaf_vector, group};
   }
 };
 
@@ -81,19 +81,22 @@ TEST_CASE("CUDA prediction equals the CPU's bit for bit", "[cuda]") {
   std::vector<float> base(outputs);
   for (std::size_t j = 0; j < outputs; ++j) base[j] = 0.25f * static_cast<float>(j) - 0.5f;
   std::vector<float> cpu(rows * outputs);
-  cpu_impl::PredictMargins(trees, cpu_impl::PredictInput::Dense(x.data(), rows, cols), base, 2, cpu);
+  cpu_impl::PredictMargins(trees, cpu_impl::PredictInput::Dense(x.data(), rows, cols), base, 2,
+                           cpu);
 
   const DeviceForest d_forest = UploadForest(FlattenForest(trees, cols, outputs));
   const auto d_x = test::ToDevice(x);
   const auto d_base = test::ToDevice(base);
   DeviceBuffer<float> d_out(rows * outputs);
   const Stream stream;
-  PredictMargins(stream.View(), d_forest, d_x.data(), rows, cols, cols, d_base.data(), d_out.data());
+  PredictMargins(stream.View(), d_forest, d_x.data(), rows, cols, cols, d_base.data(),
+                 d_out.data());
   stream.Synchronize();
   const std::vector<float> gpu = d_out.ToHost();
   REQUIRE(gpu.size() == cpu.size());
   std::size_t differ = 0;
-  for (std::size_t i = 0; i < cpu.size(); ++i) differ += std::memcmp(&gpu[i], &cpu[i], sizeof(float)) != 0;
+  for (std::size_t i = 0; i < cpu.size(); ++i)
+    differ += std::memcmp(&gpu[i], &cpu[i], sizeof(float)) != 0;
   CHECK(differ == 0);
 }
 
@@ -104,13 +107,14 @@ TEST_CASE("CUDA prediction-cache updates equal the booster's loops", "[cuda]") {
   std::vector<std::uint32_t> index(rows);
   std::iota(index.begin(), index.end(), 0U);
   std::shuffle(index.begin(), index.end(), rng);
-  std::vector<LeafSegment> leaves = {{0, 4'000, 0.125f}, {4'000, 4'001, -0.3f},
-                                     {4'001, 9'000, 1e-3f}, {9'000, 10'000, -2.5f}};
+  std::vector<LeafSegment> leaves = {
+      {0, 4'000, 0.125f}, {4'000, 4'001, -0.3f}, {4'001, 9'000, 1e-3f}, {9'000, 10'000, -2.5f}};
   std::vector<float> margins(rows * outputs);
   for (float& m : margins) m = std::uniform_real_distribution<float>(-1, 1)(rng);
   std::vector<float> cpu = margins;
   for (const LeafSegment& leaf : leaves) {
-    for (std::uint32_t k = leaf.begin; k < leaf.end; ++k) cpu[index[k] * outputs + output] += leaf.value;
+    for (std::uint32_t k = leaf.begin; k < leaf.end; ++k)
+      cpu[index[k] * outputs + output] += leaf.value;
   }
   const auto d_index = test::ToDevice(index);
   auto d_margins = test::ToDevice(margins);

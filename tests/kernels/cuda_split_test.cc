@@ -41,7 +41,8 @@ void Compare(const test::BinnedFixture& fx, const std::vector<std::vector<Gradie
   const test::DeviceFixture dev(fx);
   std::vector<std::int8_t> monotone;
   if (scenario.monotone) {
-    for (std::size_t f = 0; f < fx.features; ++f) monotone.push_back(static_cast<std::int8_t>(int(f % 3) - 1));
+    for (std::size_t f = 0; f < fx.features; ++f)
+      monotone.push_back(static_cast<std::int8_t>(int(f % 3) - 1));
   }
   std::vector<SplitTask> tasks;
   std::vector<SplitNode> nodes;
@@ -49,7 +50,8 @@ void Compare(const test::BinnedFixture& fx, const std::vector<std::vector<Gradie
   std::vector<DeviceBuffer<std::uint32_t>> d_features;
   for (std::size_t i = 0; i < hists.size(); ++i) {
     GradientSum total{};
-    for (std::uint32_t b = 0; b < fx.offsets[1]; ++b) total += hists[i][b];  // feature 0 covers every row
+    for (std::uint32_t b = 0; b < fx.offsets[1]; ++b)
+      total += hists[i][b];  // feature 0 covers every row
     WeightBounds bounds;
     if (scenario.bounded) bounds = WeightBounds{-0.002, 0.003};
     const double parent = CalcGain(scenario.params, q.Grad(total), q.Hess(total), bounds);
@@ -63,7 +65,8 @@ void Compare(const test::BinnedFixture& fx, const std::vector<std::vector<Gradie
   cpu_impl::EvaluateSplits(Context{}, fx.Cuts(), scenario.params, q, monotone, tasks, cpu);
   DeviceBuffer<SplitCandidate> d_best(tasks.size());
   const Stream stream;
-  EvaluateSplits(stream.View(), SplitBatch{dev.Cuts(), scenario.params, q, monotone, nodes, d_best.data()});
+  EvaluateSplits(stream.View(),
+                 SplitBatch{dev.Cuts(), scenario.params, q, monotone, nodes, d_best.data()});
   stream.Synchronize();
   const std::vector<SplitCandidate> gpu = d_best.ToHost();
   for (std::size_t i = 0; i < tasks.size(); ++i) {
@@ -126,6 +129,7 @@ TEST_CASE("CUDA split search breaks ties like the CPU", "[cuda]") {
   std::vector<std::uint32_t> all(fx.features);
   std::iota(all.begin(), all.end(), 0U);
   Compare(fx, {hist}, {all}, Scenario{"ties", SplitParams{}, false, false}, GradientQuantizer{});
-  Compare(fx, {hist}, {all}, Scenario{"ties, slow path", SplitParams{1.0, 0.0, 1.0, 5.0, 0.0}, false, false},
+  Compare(fx, {hist}, {all},
+          Scenario{"ties, slow path", SplitParams{1.0, 0.0, 1.0, 5.0, 0.0}, false, false},
           GradientQuantizer{});
 }
