@@ -1,5 +1,5 @@
 // What a Model does differently when it holds a random forest: out-of-bag score, impurity
-// importances and the averaging of tree outputs at prediction time.
+// importances and the averaging of tree outputs at prediction time (engine/src/forest_average.h).
 #include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
 #include <tbb/task_arena.h>
@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 
 #include "engine/src/forest.h"
+#include "engine/src/forest_average.h"
 #include "engine/src/predict_views.h"
 #include "grove/errors.h"
 #include "grove/model.h"
@@ -25,10 +26,37 @@ constexpr std::size_t kRowBlock = 1024;
 
 namespace detail {
 
+ForestShares ForestShareViews(std::span<const Tree> trees, std::size_t n_trees) {
+  ForestShares out;
+  out.values.resize(n_trees);
+  out.vectors.resize(n_trees);
+  out.views.reserve(n_trees);
+  for (std::size_t t = 0; t < n_trees; ++t) {
+    const Tree& tree = trees[t];
+    std::vector<float>& values = out.values[t];
+    std::vector<float>& vectors = out.vectors[t];
+    values.resize(tree.value.size());
+    for (std::size_t i = 0; i < values.size(); ++i) {
+      values[i] = ForestLeafShare(tree.value[i], n_trees);
+    }
+    vectors.resize(tree.leaf_vector.size());
+    for (std::size_t i = 0; i < vectors.size(); ++i) {
+      vectors[i] = ForestLeafShare(tree.leaf_vector[i], n_trees);
+    }
+    cpu_impl::PredictTree view = PredictViewOf(tree, 0);
+    view.value = values;
+    view.leaf_vector = vectors;
+    out.views.push_back(view);
+  }
+  return out;
+}
+
 // scikit-learn 1.2 (_forest.py, _compute_oob_predictions and _set_oob_score): each row's
 // prediction is the mean over the trees that did not draw it of their probabilities (or
 // values); a row drawn by every tree keeps a zero prediction (sklearn warns and does the
-// same), so it counts as class 0 / value 0. Score: unweighted accuracy of the arg max, or R^2.
+// same), so it counts as class 0 / value 0. The mean is formed as at prediction time: the
+// shares ForestLeafShare(leaf, c) of the row's c out-of-bag trees added in tree order in
+// float. Score: unweighted accuracy of the arg max, or R^2.
 double OutOfBagScore(const Model& model, const MatrixView& x, std::span<const float> labels,
                      std::span<const std::uint64_t> in_bag, int nthread) {
   const std::size_t n = x.rows;
@@ -40,8 +68,11 @@ double OutOfBagScore(const Model& model, const MatrixView& x, std::span<const fl
   std::vector<cpu_impl::PredictTree> views;
   for (const Tree& tree : model.trees) views.push_back(PredictViewOf(tree, 0));
   const cpu_impl::PredictInput input = PredictInputOf(x);
-  std::vector<double> prediction(n * width, 0.0);
+  std::vector<float> prediction(n * width, 0.0f);
   const std::size_t blocks = (n + kRowBlock - 1) / kRowBlock;
+  const auto out_of_bag = [&](std::size_t t, std::size_t r) {
+    return ((in_bag[t * words + r / 64] >> (r % 64)) & 1U) == 0;
+  };
   tbb::task_arena arena(std::max(1, nthread));
   arena.execute([&] {
     tbb::parallel_for(std::size_t{0}, blocks, [&](std::size_t b) {
@@ -58,24 +89,24 @@ double OutOfBagScore(const Model& model, const MatrixView& x, std::span<const fl
       cpu_impl::PredictLeaves(views, part, 1, leaves);
       for (std::size_t i = 0; i < rows; ++i) {
         const std::size_t r = begin + i;
-        double* out = prediction.data() + r * width;
-        double count = 0.0;
+        std::size_t count = 0;
+        for (std::size_t t = 0; t < trees; ++t) count += out_of_bag(t, r) ? 1 : 0;
+        if (count == 0) continue;
+        float* out = prediction.data() + r * width;
         for (std::size_t t = 0; t < trees; ++t) {
-          if ((in_bag[t * words + r / 64] >> (r % 64)) & 1U) continue;
+          if (!out_of_bag(t, r)) continue;
           const Tree& tree = model.trees[t];
           const auto leaf = static_cast<std::size_t>(leaves[i * trees + t]);
-          count += 1.0;
           if (tree.leaf_size > 0) {
-            for (std::size_t k = 0; k < width; ++k) out[k] += tree.leaf_vector[leaf * width + k];
+            for (std::size_t k = 0; k < width; ++k) {
+              out[k] += ForestLeafShare(tree.leaf_vector[leaf * width + k], count);
+            }
           } else if (classification) {
-            out[0] += 1.0 - tree.value[leaf];
-            out[1] += tree.value[leaf];
+            out[0] += ForestLeafShare(1.0f - tree.value[leaf], count);
+            out[1] += ForestLeafShare(tree.value[leaf], count);
           } else {
-            out[0] += tree.value[leaf];
+            out[0] += ForestLeafShare(tree.value[leaf], count);
           }
-        }
-        if (count > 0.0) {
-          for (std::size_t k = 0; k < width; ++k) out[k] /= count;
         }
       }
     });
@@ -83,7 +114,7 @@ double OutOfBagScore(const Model& model, const MatrixView& x, std::span<const fl
   if (classification) {
     std::size_t correct = 0;
     for (std::size_t r = 0; r < n; ++r) {
-      const double* p = prediction.data() + r * width;
+      const float* p = prediction.data() + r * width;
       const auto arg_max = static_cast<std::size_t>(std::max_element(p, p + width) - p);
       correct += arg_max == static_cast<std::size_t>(labels[r]) ? 1 : 0;
     }
@@ -95,7 +126,8 @@ double OutOfBagScore(const Model& model, const MatrixView& x, std::span<const fl
   double residual = 0.0;
   double total = 0.0;
   for (std::size_t r = 0; r < n; ++r) {
-    residual += (labels[r] - prediction[r]) * (labels[r] - prediction[r]);
+    const double error = static_cast<double>(labels[r]) - prediction[r];
+    residual += error * error;
     total += (labels[r] - mean) * (labels[r] - mean);
   }
   // sklearn's r2_score: 1 when both are 0, 0 when only the total is 0.
@@ -103,12 +135,8 @@ double OutOfBagScore(const Model& model, const MatrixView& x, std::span<const fl
   return 1.0 - residual / total;
 }
 
-void FinishForestPrediction(const Model& model, std::size_t rows, std::size_t trees,
-                            PredictType type, std::vector<float>& out) {
-  if (trees > 0) {
-    const auto divisor = static_cast<float>(trees);
-    for (float& v : out) v /= divisor;
-  }
+void FinishForestPrediction(const Model& model, std::size_t rows, PredictType type,
+                            std::vector<float>& out) {
   if (type == PredictType::kValue && model.params.objective == "multi:softmax") {
     const auto k = static_cast<std::size_t>(model.num_outputs);
     for (std::size_t r = 0; r < rows; ++r) {

@@ -7,6 +7,7 @@
 #include <span>
 #include <vector>
 
+#include "engine/src/forest_average.h"
 #include "engine/src/objective.h"
 #include "engine/src/predict_views.h"
 #include "grove/errors.h"
@@ -15,9 +16,9 @@
 namespace grove {
 
 namespace detail {
-/// engine/src/forest_model.cc: tree sums -> averages (and class indices for multi:softmax).
-void FinishForestPrediction(const Model& model, std::size_t rows, std::size_t trees,
-                            PredictType type, std::vector<float>& out);
+/// engine/src/forest_model.cc: class indices for multi:softmax forests.
+void FinishForestPrediction(const Model& model, std::size_t rows, PredictType type,
+                            std::vector<float>& out);
 }  // namespace detail
 
 namespace {
@@ -70,6 +71,15 @@ std::vector<float> RunPredict(const Model& model, const cpu_impl::PredictInput& 
   for (std::size_t t = 0; t < num_trees; ++t)
     trees.push_back(PredictViewOf(model.trees[t], model.tree_group[t]));
 
+  if (model.params.IsForest() && options.type != PredictType::kLeaf) {
+    // The mean of the trees as a sum of pre-scaled leaves (engine/src/forest_average.h), the
+    // same floats an XGBoost export holds.
+    const detail::ForestShares shares = detail::ForestShareViews(model.trees, num_trees);
+    std::vector<float> out(x.rows * model.base_margin.size());
+    cpu_impl::PredictMargins(shares.views, x, model.base_margin, options.nthread, out);
+    detail::FinishForestPrediction(model, x.rows, options.type, out);
+    return out;
+  }
   if (options.type == PredictType::kLeaf) {
     std::vector<float> leaves(x.rows * num_trees);
     cpu_impl::PredictLeaves(trees, x, options.nthread, leaves);
@@ -77,10 +87,6 @@ std::vector<float> RunPredict(const Model& model, const cpu_impl::PredictInput& 
   }
   std::vector<float> out(x.rows * model.base_margin.size());
   cpu_impl::PredictMargins(trees, x, model.base_margin, options.nthread, out);
-  if (model.params.IsForest()) {
-    detail::FinishForestPrediction(model, x.rows, num_trees, options.type, out);
-    return out;
-  }
   if (options.type == PredictType::kValue) {
     const std::unique_ptr<Objective> objective = Objective::Create(model.params);
     if (objective->NumOutputs() != model.num_outputs) {

@@ -54,8 +54,4 @@ struct ExportPlan {
 /// link is not the identity, scales forest leaves and renumbers trees where needed.
 ExportPlan PlanXGBoostExport(const Model& model);
 
-/// The forest export's leaf value: leaf / n_trees in float (n_trees a power of two, so exact;
-/// throws InvalidInput when the share would be subnormal).
-float ForestLeafShare(float leaf, std::size_t n_trees);
-
 }  // namespace grove::detail

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "engine/src/forest_average.h"
 #include "engine/src/xgboost_format.h"
 #include "grove/errors.h"
 
@@ -125,6 +126,18 @@ void CheckFiniteLeaves(const Model& model, std::size_t num_trees) {
   }
 }
 
+// A forest leaf as written: its share of the mean. A subnormal share is refused: JSON readers
+// (and hosts that flush denormals to zero) do not all carry such values through unchanged.
+float ExportedShare(float leaf, std::size_t n_trees) {
+  const float share = ForestLeafShare(leaf, n_trees);
+  if (share != 0.0f && std::fabs(share) < std::numeric_limits<float>::min()) {
+    Refuse(fmt::format("the forest leaf value {} divided by {} trees is below float32's normal "
+                       "range, which XGBoost's readers may not carry exactly",
+                       leaf, n_trees));
+  }
+  return share;
+}
+
 ExportPlan PlanForest(const Model& model) {
   const std::string& objective = model.params.objective;
   if (model.num_outputs != 1 || objective.starts_with("multi:")) {
@@ -141,20 +154,11 @@ ExportPlan PlanForest(const Model& model) {
                        objective));
   }
   const std::size_t n = model.trees.size();
-  // grove averages a forest as fl(sum of leaves) / n (engine/src/forest_model.cc); XGBoost can
-  // only add leaves, so the file holds leaf / n. For n = 2^k both are exact scalings by 2^-k
-  // and give the same bits; for any other n the two roundings differ in last bits.
-  if ((n & (n - 1)) != 0) {
-    Refuse(fmt::format(
-        "grove averages the {} trees of this forest as (sum of tree outputs) / {}, and XGBoost "
-        "can only sum leaves pre-divided by {}, which rounds differently in float32 unless the "
-        "number of trees is a power of two; retrain with n_estimators = 2^k (e.g. 128 or 256) "
-        "to export, or serve this model with `grove predict`",
-        n, n, n));
-  }
   if (model.base_margin[0] != 0.0f) Refuse("a forest with a non-zero base margin");
   ExportPlan plan;
-  // Averaging is a sum of pre-scaled leaves. A binary forest's output is already the class-1
+  // grove averages a forest as a sum of leaves pre-scaled by ForestLeafShare, in tree order
+  // (engine/src/forest_average.h); the file holds those shares, so XGBoost's sum is grove's
+  // for any number of trees. A binary forest's output is already the class-1
   // probability, so it is written with the identity objective: XGBoost's logistic objectives
   // would pass the average through a sigmoid, and no base_score undoes that exactly.
   plan.objective = "reg:squarederror";
@@ -168,7 +172,7 @@ ExportPlan PlanForest(const Model& model) {
       Refuse("a regression forest with vector leaves has no XGBoost equivalent");
     }
     plan.trees.push_back(
-        ConvertTree(tree, [&](std::size_t i) { return ForestLeafShare(tree.value[i], n); }));
+        ConvertTree(tree, [&](std::size_t i) { return ExportedShare(tree.value[i], n); }));
   }
   return plan;
 }
@@ -258,18 +262,6 @@ std::string XGBoostFloatText(float value) {
   while (exponent.size() > 1 && exponent[0] == '0') exponent.remove_prefix(1);
   out += exponent;
   return out;
-}
-
-float ForestLeafShare(float leaf, std::size_t n_trees) {
-  const float share = leaf / static_cast<float>(n_trees);
-  // A share below the normal range loses bits, and the sum would no longer be an exact scaling.
-  if (share != 0.0f && std::fabs(share) < std::numeric_limits<float>::min()) {
-    throw InvalidInput(fmt::format(
-        "cannot export this model as XGBoost JSON: the forest leaf value {} divided by {} trees "
-        "underflows float32",
-        leaf, n_trees));
-  }
-  return share;
 }
 
 ExportPlan PlanXGBoostExport(const Model& model) {

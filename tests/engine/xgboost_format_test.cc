@@ -262,9 +262,30 @@ TEST_CASE("binary and regression forests: identity objective, leaves scaled by 1
   }
 }
 
-TEST_CASE("forests whose tree count is not a power of two are refused", "[unit]") {
+TEST_CASE("forests of any tree count: the file's leaves add up to grove's mean", "[unit]") {
   std::mt19937 rng(8);
   Model forest = RandomModel(rng, "reg:squarederror", 1, 5, {0.0f});
   forest.params.algorithm = "random_forest";
-  CHECK_THROWS_WITH(ToXGBoostJson(forest), Contains("power of two") && Contains("n_estimators"));
+  const std::string text = ToXGBoostJson(forest);
+  const DenseMatrix x = test::RandomMatrix(rng, 50, 5, 0.1);
+  PredictOptions leaf_options;
+  leaf_options.type = PredictType::kLeaf;
+  const std::vector<float> leaves = forest.Predict(x, leaf_options);
+  const std::vector<float> mean = forest.Predict(x);
+  for (std::size_t r = 0; r < x.rows; ++r) {
+    // By hand: each tree's leaf divided by 5 in float, added in tree order from 0.
+    float expected = 0.0f;
+    for (std::size_t t = 0; t < 5; ++t) {
+      const auto leaf = static_cast<std::size_t>(leaves[r * 5 + t]);
+      expected += forest.trees[t].value[leaf] / 5.0f;
+    }
+    CHECK(test::BitIdentical(std::vector<float>{mean[r]}, std::vector<float>{expected}));
+  }
+  // Read back as a plain sum of trees, the file predicts grove's bits.
+  CHECK(test::BitIdentical(XGBoostModelFromBytes(text, "m").Predict(x), mean));
+
+  // A share below float32's normal range is refused rather than written.
+  forest.trees[0].value[forest.trees[0].NumNodes() - 1] = 4e-38f;
+  CHECK_THROWS_WITH(ToXGBoostJson(forest), Contains("divided by 5 trees") &&
+                                               Contains("normal range"));
 }
