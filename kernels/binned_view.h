@@ -17,6 +17,10 @@ struct BinnedView {
   std::size_t features = 0;
   const std::uint32_t* feature_offsets = nullptr;  ///< features + 1 entries
   std::uint32_t total_bins = 0;
+  /// Optional column-major copy (feature f's bins at f * rows), same width as the row-major
+  /// bins; the partition kernel reads it when set.
+  const std::uint8_t* cols8 = nullptr;
+  const std::uint16_t* cols16 = nullptr;
 
   std::uint32_t LocalBin(std::size_t row, std::size_t f) const {
     return bins8 != nullptr ? bins8[row * features + f] : bins16[row * features + f];

@@ -110,6 +110,26 @@ void BinRows(const Context& ctx, const MatrixView& x, const HistogramCuts& cuts,
   });
 }
 
+// cols[f * rows + r] = bins[r * features + f], in parallel over blocks of rows (each block
+// writes a contiguous run of every column).
+template <typename Bin>
+void Transpose(const Context& ctx, const std::vector<Bin>& bins, std::size_t rows,
+               std::size_t features, std::vector<Bin>& cols) {
+  cols.resize(bins.size());
+  tbb::task_arena arena(ctx.Threads());
+  arena.execute([&] {
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, rows, kRowGrain),
+                      [&](const tbb::blocked_range<std::size_t>& block) {
+                        for (std::size_t f = 0; f < features; ++f) {
+                          Bin* column = cols.data() + f * rows;
+                          for (std::size_t r = block.begin(); r < block.end(); ++r) {
+                            column[r] = bins[r * features + f];
+                          }
+                        }
+                      });
+  });
+}
+
 }  // namespace
 
 BinnedMatrix BinnedMatrix::Build(const Context& ctx, const MatrixView& x,
@@ -134,8 +154,10 @@ BinnedMatrix BinnedMatrix::Build(const Context& ctx, const MatrixView& x,
   m.narrow_ = most_bins <= 256;
   if (m.narrow_) {
     BinRows(ctx, x, cuts, m.bins8_);
+    Transpose(ctx, m.bins8_, m.rows_, m.features_, m.cols8_);
   } else {
     BinRows(ctx, x, cuts, m.bins16_);
+    Transpose(ctx, m.bins16_, m.rows_, m.features_, m.cols16_);
   }
   return m;
 }

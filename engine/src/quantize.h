@@ -110,8 +110,15 @@ class BinnedMatrix {
   std::uint32_t GlobalBin(std::size_t row, std::size_t f) const {
     return cuts_->FeatureOffset(f) + LocalBin(row, f);
   }
+  /// Column-major copy of the same bins: feature f's bins start at f * Rows(). The row
+  /// partition reads one feature of a node's rows, which are ascending; in this layout those
+  /// reads share cache lines instead of touching one line per row.
+  const std::uint8_t* Columns8() const { return cols8_.data(); }
+  const std::uint16_t* Columns16() const { return cols16_.data(); }
   const HistogramCuts& Cuts() const { return *cuts_; }
-  std::size_t MemoryBytes() const { return bins8_.size() + bins16_.size() * 2; }
+  std::size_t MemoryBytes() const {
+    return bins8_.size() + cols8_.size() + (bins16_.size() + cols16_.size()) * 2;
+  }
 
  private:
   const HistogramCuts* cuts_ = nullptr;
@@ -120,6 +127,8 @@ class BinnedMatrix {
   bool narrow_ = true;
   std::vector<std::uint8_t> bins8_;
   std::vector<std::uint16_t> bins16_;
+  std::vector<std::uint8_t> cols8_;
+  std::vector<std::uint16_t> cols16_;
 };
 
 namespace detail {

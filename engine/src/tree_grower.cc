@@ -30,8 +30,10 @@ BinnedView ViewOf(const BinnedMatrix& bins) {
   BinnedView v;
   if (bins.IsNarrow()) {
     v.bins8 = bins.Bins8();
+    v.cols8 = bins.Columns8();
   } else {
     v.bins16 = bins.Bins16();
+    v.cols16 = bins.Columns16();
   }
   v.rows = bins.Rows();
   v.features = bins.Features();

@@ -14,13 +14,20 @@ namespace {
 
 constexpr std::size_t kBlockRows = 8192;
 
+// Reads the split feature's bin of a row: from the column-major copy when there is one (a
+// node's rows are ascending, so neighbouring rows share cache lines), else row-major.
 template <typename BinT>
 struct Decider {
-  const BinT* bins;
-  std::size_t features;
+  const BinT* base;    // column f's first bin, or the row-major matrix
+  std::size_t stride;  // 1 for a column, features for rows
   const PartitionTask& task;
+  Decider(const BinT* rows, const BinT* cols, std::size_t n_rows, std::size_t features,
+          const PartitionTask& t)
+      : base(cols != nullptr ? cols + t.feature * n_rows : rows + t.feature),
+        stride(cols != nullptr ? 1 : features),
+        task(t) {}
   bool operator()(std::uint32_t row) const {
-    const std::uint32_t bin = bins[static_cast<std::size_t>(row) * features + task.feature];
+    const std::uint32_t bin = base[static_cast<std::size_t>(row) * stride];
     return task.split.GoesLeft(bin, task.missing_bin);
   }
 };
@@ -74,11 +81,12 @@ void PartitionParallel(PartitionTask& task, Decide decide) {
 }
 
 template <typename BinT>
-void Run(const BinT* bins, std::size_t features, std::span<PartitionTask> tasks) {
+void Run(const BinT* bins, const BinT* cols, std::size_t rows, std::size_t features,
+         std::span<PartitionTask> tasks) {
   std::vector<std::size_t> small;
   for (std::size_t t = 0; t < tasks.size(); ++t) {
     if (tasks[t].rows.size() >= 4 * kBlockRows) {
-      PartitionParallel(tasks[t], Decider<BinT>{bins, features, tasks[t]});
+      PartitionParallel(tasks[t], Decider<BinT>(bins, cols, rows, features, tasks[t]));
     } else {
       small.push_back(t);
     }
@@ -86,7 +94,7 @@ void Run(const BinT* bins, std::size_t features, std::span<PartitionTask> tasks)
   tbb::parallel_for(std::size_t{0}, small.size(), [&](std::size_t i) {
     thread_local std::vector<std::uint32_t> scratch;
     PartitionTask& task = tasks[small[i]];
-    PartitionSerial(task, Decider<BinT>{bins, features, task}, scratch);
+    PartitionSerial(task, Decider<BinT>(bins, cols, rows, features, task), scratch);
   });
 }
 
@@ -96,9 +104,9 @@ void PartitionRows(const Context& ctx, const BinnedView& bins, std::span<Partiti
   tbb::task_arena arena(ctx.Threads());
   arena.execute([&] {
     if (bins.bins8 != nullptr) {
-      Run(bins.bins8, bins.features, tasks);
+      Run(bins.bins8, bins.cols8, bins.rows, bins.features, tasks);
     } else {
-      Run(bins.bins16, bins.features, tasks);
+      Run(bins.bins16, bins.cols16, bins.rows, bins.features, tasks);
     }
   });
 }

@@ -310,6 +310,26 @@ TEST_CASE("quantize: CSR and dense views give identical cuts and bins", "[unit]"
   }
 }
 
+TEST_CASE("quantize: the column-major copy holds the same bins as the rows", "[unit]") {
+  // 3 features x 5 rows with a missing value; bins checked cell by cell in both layouts.
+  const DenseMatrix m = Columns({{0.5f, 1.5f, kNaN, 3.5f, 0.5f},
+                                 {10.0f, 20.0f, 30.0f, 40.0f, 50.0f},
+                                 {-1.0f, -1.0f, 2.0f, 2.0f, 7.0f}});
+  const HistogramCuts cuts = BuildCuts(Context{}, MatrixView::Of(m), {}, 256);
+  for (const int threads : {1, 3}) {
+    Context ctx;
+    ctx.nthread = threads;
+    const BinnedMatrix b = BinnedMatrix::Build(ctx, MatrixView::Of(m), cuts);
+    REQUIRE(b.IsNarrow());
+    for (std::size_t r = 0; r < b.Rows(); ++r) {
+      for (std::size_t f = 0; f < b.Features(); ++f) {
+        CHECK(b.Columns8()[f * b.Rows() + r] == b.Bins8()[r * b.Features() + f]);
+        CHECK(b.Columns8()[f * b.Rows() + r] == b.LocalBin(r, f));
+      }
+    }
+  }
+}
+
 TEST_CASE("quantize: 8-bit storage up to 256 bins per feature and 16-bit beyond", "[unit]") {
   std::vector<float> v256(256);
   std::vector<float> v300(300);
@@ -320,7 +340,7 @@ TEST_CASE("quantize: 8-bit storage up to 256 bins per feature and 16-bit beyond"
   CHECK(c256.MaxBinsPerFeature() == 256);
   const BinnedMatrix b256 = BinnedMatrix::Build(Context{}, MatrixView::Of(m256), c256);
   CHECK(b256.IsNarrow());
-  CHECK(b256.MemoryBytes() == 256);
+  CHECK(b256.MemoryBytes() == 2 * 256);  // row-major bins + the column-major copy
   CHECK(b256.LocalBin(255, 0) == 255);
 
   // A missing value adds the missing bin: 256 values + missing need 257 bin ids, i.e. 16 bits.
@@ -331,9 +351,10 @@ TEST_CASE("quantize: 8-bit storage up to 256 bins per feature and 16-bit beyond"
   CHECK(c257.MaxBinsPerFeature() == 257);
   const BinnedMatrix b257 = BinnedMatrix::Build(Context{}, MatrixView::Of(m257), c257);
   CHECK_FALSE(b257.IsNarrow());
-  CHECK(b257.MemoryBytes() == 257 * 2);
+  CHECK(b257.MemoryBytes() == 2 * 257 * 2);
   CHECK(b257.LocalBin(256, 0) == 256);
   CHECK(b257.LocalBin(200, 0) == 200);
+  CHECK(b257.Columns16()[256] == 256);  // one feature: the column is the rows
 
   const DenseMatrix m300 = Columns({v300});
   const HistogramCuts c300 = BuildCuts(Context{}, MatrixView::Of(m300), {}, 300);

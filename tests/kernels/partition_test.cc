@@ -11,7 +11,23 @@ using namespace grove;
 TEST_CASE("PartitionRows is a stable partition by the split's bin rule", "[unit]") {
   const bool wide = GENERATE(false, true);
   const test::BinnedFixture fx(100'000, 4, 25, wide, 9);
-  const BinnedView v = fx.View();
+  const bool columns = GENERATE(false, true);  // read the column-major copy, or the rows
+  BinnedView v = fx.View();
+  std::vector<std::uint8_t> cols8;
+  std::vector<std::uint16_t> cols16;
+  if (columns) {
+    for (std::size_t f = 0; f < fx.features; ++f) {
+      for (std::size_t r = 0; r < fx.rows; ++r) {
+        if (wide) {
+          cols16.push_back(static_cast<std::uint16_t>(v.LocalBin(r, f)));
+        } else {
+          cols8.push_back(static_cast<std::uint8_t>(v.LocalBin(r, f)));
+        }
+      }
+    }
+    v.cols8 = wide ? nullptr : cols8.data();
+    v.cols16 = wide ? cols16.data() : nullptr;
+  }
   const std::uint32_t feature = 1;  // has a missing bin (index bins_per_feature[1])
   SplitCandidate split;
   split.feature = static_cast<std::int32_t>(feature);
