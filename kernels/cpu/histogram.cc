@@ -26,13 +26,35 @@ void AccumulateRows(const BinT* bins, std::size_t features, const std::uint32_t*
                     const GradientSum* gradients, std::span<const std::uint32_t> rows,
                     GradientSum* hist) {
   const std::size_t n = rows.size();
-  for (std::size_t i = 0; i < n; ++i) {
-    if (i + kPrefetchDistance < n) {
-      __builtin_prefetch(bins + static_cast<std::size_t>(rows[i + kPrefetchDistance]) * features);
+  std::size_t i = 0;
+  // Four rows per pass over the features: the feature offset and the loop overhead are shared.
+  // Adds to one bin stay in row order, so the sums are the same as one row at a time.
+  for (; i + 3 < n; i += 4) {
+    if (i + kPrefetchDistance + 3 < n) {
+      for (std::size_t k = 0; k < 4; ++k) {
+        __builtin_prefetch(bins +
+                           static_cast<std::size_t>(rows[i + kPrefetchDistance + k]) * features);
+      }
     }
-    const std::size_t row = rows[i];
-    const BinT* row_bins = bins + row * features;
-    const GradientSum g = gradients[row];
+    const BinT* b0 = bins + static_cast<std::size_t>(rows[i]) * features;
+    const BinT* b1 = bins + static_cast<std::size_t>(rows[i + 1]) * features;
+    const BinT* b2 = bins + static_cast<std::size_t>(rows[i + 2]) * features;
+    const BinT* b3 = bins + static_cast<std::size_t>(rows[i + 3]) * features;
+    const GradientSum g0 = gradients[rows[i]];
+    const GradientSum g1 = gradients[rows[i + 1]];
+    const GradientSum g2 = gradients[rows[i + 2]];
+    const GradientSum g3 = gradients[rows[i + 3]];
+    for (std::size_t f = 0; f < features; ++f) {
+      GradientSum* h = hist + offsets[f];
+      h[b0[f]] += g0;
+      h[b1[f]] += g1;
+      h[b2[f]] += g2;
+      h[b3[f]] += g3;
+    }
+  }
+  for (; i < n; ++i) {
+    const BinT* row_bins = bins + static_cast<std::size_t>(rows[i]) * features;
+    const GradientSum g = gradients[rows[i]];
     for (std::size_t f = 0; f < features; ++f) {
       GradientSum& bin = hist[offsets[f] + row_bins[f]];
       bin.grad += g.grad;
