@@ -7,6 +7,7 @@
 #include <cmath>
 #include <limits>
 #include <memory>
+#include <mutex>
 #include <numeric>
 #include <vector>
 
@@ -88,6 +89,27 @@ std::vector<double> BalancedWeights(const std::vector<double>& counts) {
   }
   return w;
 }
+
+// Workspaces handed to one tree at a time (trees on the same thread reuse the buffers; a pool
+// rather than thread-local storage, since a thread waiting inside a tree may start another).
+class WorkspacePool {
+ public:
+  std::unique_ptr<ForestWorkspace> Take() {
+    const std::lock_guard lock(mutex_);
+    if (free_.empty()) return std::make_unique<ForestWorkspace>();
+    std::unique_ptr<ForestWorkspace> w = std::move(free_.back());
+    free_.pop_back();
+    return w;
+  }
+  void Give(std::unique_ptr<ForestWorkspace> w) {
+    const std::lock_guard lock(mutex_);
+    free_.push_back(std::move(w));
+  }
+
+ private:
+  std::mutex mutex_;
+  std::vector<std::unique_ptr<ForestWorkspace>> free_;
+};
 
 struct TreeOutput {
   Tree tree;
@@ -256,9 +278,12 @@ class ForestTrainer {
     grower_params.lossguide = params_.max_leaf_nodes.has_value();
     const std::uint64_t stream =
         Random::For(ctx_.seed, kStreamByNode, static_cast<std::uint64_t>(t)).Next();
-    ForestSplitter splitter(tree_ctx_, bins_, layout, fixed, train_.labels, rules, stream);
+    std::unique_ptr<ForestWorkspace> workspace = workspaces_.Take();
+    ForestSplitter splitter(tree_ctx_, bins_, layout, fixed, train_.labels, rules, stream,
+                            *workspace);
     const TreeGrower grower(tree_ctx_, bins_, grower_params);
     GrowResult grown = grower.Grow(splitter, std::move(rows), options_.cancel);
+    workspaces_.Give(std::move(workspace));
     FillValues(grown, weight);
     out.tree = std::move(grown.tree);
     out.done = true;
@@ -430,6 +455,7 @@ class ForestTrainer {
   std::vector<double> base_weight_;
   ImpurityLayout layout_;
   std::vector<TreeOutput> outputs_;
+  WorkspacePool workspaces_;
 };
 
 }  // namespace
