@@ -56,6 +56,39 @@ std::string Differences(const TrainParams& a, const TrainParams& b) {
   return fmt::format("{}", fmt::join(out, ", "));
 }
 
+fs::path HistoryPath(const fs::path& dir, long round) {
+  return dir / fmt::format("grove-history.{}.jsonl", round);
+}
+
+// The history file of checkpoint `round`, when it holds exactly one line per round.
+std::string LoadHistory(const fs::path& dir, long round) {
+  const fs::path path = HistoryPath(dir, round);
+  std::error_code ec;
+  if (!fs::exists(path, ec)) {
+    Log(LogLevel::kWarning,
+        fmt::format("Checkpoint {} has no {}: metrics-history.jsonl will hold only the rounds "
+                    "trained from now on",
+                    round, path.filename().string()));
+    return "";
+  }
+  std::string text;
+  try {
+    text = ReadFileText(path);
+  } catch (const Error& e) {
+    Log(LogLevel::kWarning, fmt::format("Ignoring {}: {}", path.string(), e.what()));
+    return "";
+  }
+  const auto lines = std::count(text.begin(), text.end(), '\n');
+  if (lines != round + 1 || (!text.empty() && text.back() != '\n')) {
+    Log(LogLevel::kWarning,
+        fmt::format("Ignoring {}: it holds {} lines, its checkpoint {} rounds; "
+                    "metrics-history.jsonl will hold only the rounds trained from now on",
+                    path.string(), lines, round + 1));
+    return "";
+  }
+  return text;
+}
+
 bool UploadInProgress(const fs::path& file) {
   std::error_code ec;
   return fs::exists(file.string() + ".sagemaker-uploading", ec) &&
@@ -66,7 +99,7 @@ bool UploadInProgress(const fs::path& file) {
 
 Checkpoints::Checkpoints(fs::path dir, int frequency) : dir_(std::move(dir)), frequency_(frequency) {}
 
-std::optional<Model> Checkpoints::LoadNewest(const TrainParams& params) const {
+std::optional<Checkpoint> Checkpoints::LoadNewest(const TrainParams& params) const {
   for (const auto& [round, path] : ListCheckpoints(dir_)) {
     Model model;
     try {
@@ -88,21 +121,25 @@ std::optional<Model> Checkpoints::LoadNewest(const TrainParams& params) const {
           "checkpoint directory",
           path.string(), Differences(model.params, params)));
     }
-    return model;
+    return Checkpoint{std::move(model), LoadHistory(dir_, round)};
   }
   return std::nullopt;
 }
 
-void Checkpoints::Save(const Model& model) const {
+void Checkpoints::Save(const Model& model, std::string_view history) const {
   const long round = model.NumRounds() - 1;
   if (round < 0) return;
+  // History first: a checkpoint that exists always has its history beside it.
+  WriteFileAtomic(HistoryPath(dir_, round), history, ".sagemaker-ignore");
   const fs::path path = dir_ / fmt::format("{}{}", kPrefix, round);
   WriteFileAtomic(path, model.ToJson(), ".sagemaker-ignore");
   const auto all = ListCheckpoints(dir_);
   for (std::size_t k = kKeep; k < all.size(); ++k) {
-    if (UploadInProgress(all[k].second)) continue;  // SageMaker is still copying it to S3
-    std::error_code ec;
+    const fs::path history_path = HistoryPath(dir_, all[k].first);
+    if (UploadInProgress(all[k].second) || UploadInProgress(history_path)) continue;
+    std::error_code ec;  // SageMaker is still copying it to S3 in the case above
     fs::remove(all[k].second, ec);
+    fs::remove(history_path, ec);
   }
 }
 

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <set>
 #include <vector>
@@ -57,8 +58,10 @@ bool InScriptEnvironment() {
   return false;
 }
 
-DataSet ReadData(const ChannelSpec& channel, const JobParams& params, const Schema* schema) {
+DataSet ReadData(const ChannelSpec& channel, const JobParams& params, const Schema* schema,
+                 io::RowSources* sources) {
   io::ReadOptions options;
+  options.sources = sources;
   options.format = channel.format;
   options.csv_weights = params.csv_weights;
   options.schema = schema;
@@ -123,21 +126,31 @@ void SaveModels(const Model& model, const JobSpec& job, const JobParams& params)
   }
 }
 
+// A resumed model that needs no more rounds: all num_round trained, or early stopping's
+// patience already spent (Train then adds no round either).
+bool IsFinished(const Model& model, const TrainParams& params) {
+  if (model.NumRounds() >= params.num_round) return true;
+  return params.early_stopping_rounds.has_value() && model.best_iteration >= 0 &&
+         model.NumRounds() - 1 - model.best_iteration >= *params.early_stopping_rounds;
+}
+
 struct LoadedData {
   DataSet train;
   std::optional<DataSet> validation, test;
+  /// Where each set's rows came from, by channel name, for messages about bad labels.
+  std::map<std::string, io::RowSources> sources;
 };
 
 LoadedData LoadChannels(const JobSpec& job, const JobParams& params) {
   LoadedData data;
-  data.train = ReadData(*job.Channel("train"), params, nullptr);
+  data.train = ReadData(*job.Channel("train"), params, nullptr, &data.sources["train"]);
   Log(LogLevel::kInfo, fmt::format("Train matrix has {} rows and {} columns",
                                    data.train.NumRows(), data.train.NumFeatures()));
   for (const char* name : {"validation", "test"}) {
     if (StopFlag().load()) break;
     const ChannelSpec* channel = job.Channel(name);
     if (channel == nullptr) continue;
-    DataSet set = ReadData(*channel, params, &data.train.schema);
+    DataSet set = ReadData(*channel, params, &data.train.schema, &data.sources[name]);
     WidenSparse(set, data.train.NumFeatures());
     Log(LogLevel::kInfo, fmt::format("{} matrix has {} rows", name == std::string("test") ? "Test" : "Validation",
                                      set.NumRows()));
@@ -146,15 +159,80 @@ LoadedData LoadChannels(const JobSpec& job, const JobParams& params) {
   return data;
 }
 
+// A label the objective rejects, at the file and line it came from: the trainer knows the set
+// and its row, the reader where each row came from.
+[[noreturn]] void ThrowLabelError(const LabelError& e, const JobSpec& job, const LoadedData& data) {
+  const ChannelSpec* channel = job.Channel(e.set());
+  const auto sources = data.sources.find(e.set());
+  std::string where = sources == data.sources.end() ? "" : sources->second.Describe(e.row());
+  if (where.empty()) where = channel != nullptr ? channel->path.string() : e.set();
+  // The trainer's text starts with "<set>: label <y> at row <r> ": the set is the channel, and
+  // the row within the whole channel means little next to a file and line.
+  std::string detail = e.what();
+  if (detail.starts_with(e.set() + ": ")) detail.erase(0, e.set().size() + 2);
+  const std::string row = fmt::format(" at row {} ", e.row() + 1);
+  if (const std::size_t at = detail.find(row); at != std::string::npos) detail.replace(at, row.size(), " ");
+  const bool has_fix = detail.find(';') != std::string::npos;
+  throw InvalidInput(fmt::format(
+      "{}: {} (channel {}, row {} of its data){}", where, detail, e.set(), e.row() + 1,
+      has_fix ? "" : "; correct the label, or set an objective meant for labels like it"));
+}
+
 // Train's own data checks (labels in the objective's domain, matching columns) run before the
-// first round; their messages name the row, so say which channels were checked.
-[[noreturn]] void ThrowDataError(const InvalidInput& e, const JobSpec& job) {
+// first round; their messages name the set and row, so say which channels were checked.
+[[noreturn]] void ThrowDataError(const InvalidInput& e, const JobSpec& job, const LoadedData& data) {
+  if (const auto* label = dynamic_cast<const LabelError*>(&e); label != nullptr && !label->set().empty()) {
+    ThrowLabelError(*label, job, data);
+  }
   std::string channels;
   for (const ChannelSpec& c : job.channels) {
     if (c.name == "test") continue;
     channels += fmt::format("{}{} = {}", channels.empty() ? "" : ", ", c.name, c.path.string());
   }
   throw InvalidInput(fmt::format("{} (checked before training; channels: {})", e.what(), channels));
+}
+
+// The test channel is scored only after training: its labels are checked before, so that a
+// bad one fails the job now rather than after hours, and with no model written.
+void CheckTestLabels(const JobSpec& job, const TrainParams& params, const LoadedData& data) {
+  if (!data.test) return;
+  try {
+    CheckLabels(params, data.test->labels, "test");
+  } catch (const LabelError& e) {
+    ThrowLabelError(e, job, data);
+  }
+}
+
+// Checkpoints of a boosting job, and the newest one to resume from.
+void OpenCheckpoints(const JobSpec& job, const JobParams& params,
+                     std::optional<Checkpoints>& checkpoints, std::optional<Checkpoint>& resume) {
+  if (!job.checkpoint_dir.has_value()) return;
+  if (params.params.IsForest()) {
+    Log(LogLevel::kWarning, "Checkpoints are written for gradient boosting only; a forest job "
+                            "that is interrupted starts over");
+  } else {
+    fs::create_directories(*job.checkpoint_dir);
+    checkpoints.emplace(*job.checkpoint_dir, params.checkpoint_frequency);
+    resume = checkpoints->LoadNewest(params.params);
+    Log(LogLevel::kInfo,
+        resume ? fmt::format("Resuming from checkpoint {}/grove-checkpoint.{} ({} rounds done)",
+                             job.checkpoint_dir->string(), resume->model.NumRounds() - 1,
+                             resume->model.NumRounds())
+               : fmt::format("Checkpoints go to {} every {} rounds", job.checkpoint_dir->string(),
+                             params.checkpoint_frequency));
+    if (resume && resume->model.NumRounds() > params.params.num_round) {
+      throw InvalidInput(fmt::format(
+          "checkpoint {}/grove-checkpoint.{} holds {} rounds, more than num_round={}; set "
+          "num_round to at least {} to finish from it, or give this job an empty checkpoint "
+          "directory",
+          job.checkpoint_dir->string(), resume->model.NumRounds() - 1,
+          resume->model.NumRounds(), params.params.num_round, resume->model.NumRounds()));
+    }
+    if (resume && IsFinished(resume->model, params.params)) {
+      Log(LogLevel::kInfo, "The checkpoint holds the finished job: no round is trained again; "
+                           "the outputs are written anew from it");
+    }
+  }
 }
 
 int RunJob(const JobSpec& job, JobParams params) {
@@ -164,23 +242,8 @@ int RunJob(const JobSpec& job, JobParams params) {
   if (!job.output_data_dir.empty()) fs::create_directories(job.output_data_dir);
 
   std::optional<Checkpoints> checkpoints;
-  std::optional<Model> resume;
-  if (job.checkpoint_dir.has_value()) {
-    if (params.params.IsForest()) {
-      Log(LogLevel::kWarning, "Checkpoints are written for gradient boosting only; a forest job "
-                              "that is interrupted starts over");
-    } else {
-      fs::create_directories(*job.checkpoint_dir);
-      checkpoints.emplace(*job.checkpoint_dir, params.checkpoint_frequency);
-      resume = checkpoints->LoadNewest(params.params);
-      Log(LogLevel::kInfo,
-          resume ? fmt::format("Resuming from checkpoint {}/grove-checkpoint.{} ({} rounds done)",
-                               job.checkpoint_dir->string(), resume->NumRounds() - 1,
-                               resume->NumRounds())
-                 : fmt::format("Checkpoints go to {} every {} rounds", job.checkpoint_dir->string(),
-                               params.checkpoint_frequency));
-    }
-  }
+  std::optional<Checkpoint> resume;
+  OpenCheckpoints(job, params, checkpoints, resume);
 
   LoadedData data = LoadChannels(job, params);
   if (StopFlag().load()) {
@@ -189,26 +252,28 @@ int RunJob(const JobSpec& job, JobParams params) {
     return 128 + StopSignal();
   }
   if (params.params.IsForest() && !params.objective_given) InferForestTask(params.params, data.train);
+  CheckTestLabels(job, params.params, data);
 
   std::vector<EvalSet> evals = {{"train", &data.train}};
   if (data.validation) evals.push_back({"validation", &*data.validation});
 
-  const int first_round = resume ? resume->NumRounds() : 0;
+  const int first_round = resume ? resume->model.NumRounds() : 0;
   const int total = params.params.IsForest() ? params.params.n_estimators : params.params.num_round;
   Progress progress(first_round, total);
   RoundLog log(job.output_data_dir.empty()
                    ? std::nullopt
-                   : std::optional<fs::path>(job.output_data_dir / "metrics-history.jsonl"));
+                   : std::optional<fs::path>(job.output_data_dir / "metrics-history.jsonl"),
+               resume ? resume->history : std::string());
   int rounds_seen = 0;
   TrainOptions options;
   options.cancel = &StopFlag();
-  options.resume = resume ? &*resume : nullptr;
+  options.resume = resume ? &resume->model : nullptr;
   options.on_round = [&](const RoundInfo& round) {
     ++rounds_seen;
     progress.Clear();
     if (!round.results.empty()) log.Write(round);
     if (checkpoints && round.model != nullptr && checkpoints->Due(round.iteration)) {
-      checkpoints->Save(*round.model);
+      checkpoints->Save(*round.model, log.History());
     }
     progress.Update(round.iteration + 1);
     return true;
@@ -217,7 +282,7 @@ int RunJob(const JobSpec& job, JobParams params) {
   try {
     model = Train(params.params, data.train, evals, options);
   } catch (const InvalidInput& e) {
-    if (rounds_seen == 0) ThrowDataError(e, job);
+    if (rounds_seen == 0) ThrowDataError(e, job, data);
     throw;
   }
   progress.Finish();
@@ -228,14 +293,14 @@ int RunJob(const JobSpec& job, JobParams params) {
                                           "written", StopSignalName()));
       return 128 + StopSignal();
     }
-    if (checkpoints) checkpoints->Save(model);
+    if (checkpoints) checkpoints->Save(model, log.History());
     SaveModels(model, job, params);
     Log(LogLevel::kWarning,
         fmt::format("Stopped by {} after {} rounds; saved {}the model so far", StopSignalName(),
                     model.NumRounds(), checkpoints ? "a checkpoint and " : ""));
     return 128 + StopSignal();
   }
-  if (checkpoints && !params.params.IsForest()) checkpoints->Save(model);
+  if (checkpoints && !params.params.IsForest()) checkpoints->Save(model, log.History());
   if (data.test) PrintTestReport(model, *data.test);
   SaveModels(model, job, params);
   if (!job.output_data_dir.empty()) {

@@ -54,6 +54,19 @@ void WriteFileAtomic(const std::filesystem::path& path, std::string_view text,
   }
 }
 
+std::string ReadFileText(const std::filesystem::path& path) {
+  std::FILE* file = std::fopen(path.c_str(), "rb");
+  if (file == nullptr) ThrowIo("read", path, errno);
+  std::string text;
+  char block[1 << 16];
+  std::size_t n = 0;
+  while ((n = std::fread(block, 1, sizeof block, file)) > 0) text.append(block, n);
+  const int error = std::ferror(file) != 0 ? (errno != 0 ? errno : EIO) : 0;
+  std::fclose(file);
+  if (error != 0) ThrowIo("read", path, error);
+  return text;
+}
+
 std::string FailureText(std::string_view message) {
   if (message.size() <= kFailureReasonLimit) return std::string(message);
   constexpr std::string_view kCut = " [...]";

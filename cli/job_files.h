@@ -11,6 +11,9 @@
 
 namespace grove::cli {
 
+/// The whole content of a file. Throws IoError naming the path and the system error.
+std::string ReadFileText(const std::filesystem::path& path);
+
 /// SageMaker shows the first 1024 characters of the failure file as FailureReason.
 inline constexpr std::size_t kFailureReasonLimit = 1024;
 

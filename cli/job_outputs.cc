@@ -1,6 +1,7 @@
 #include "cli/job_outputs.h"
 
 #include <cerrno>
+#include <cmath>
 #include <cstring>
 
 #include <fmt/format.h>
@@ -20,14 +21,24 @@ std::string RoundLine(const RoundInfo& round) {
   return line;
 }
 
-RoundLog::RoundLog(std::optional<std::filesystem::path> history) {
-  if (!history.has_value()) return;
-  path_ = *history;
-  std::error_code ec;
-  std::filesystem::create_directories(path_.parent_path(), ec);
-  history_ = std::fopen(path_.c_str(), "w");
-  if (history_ == nullptr) {
-    throw IoError(fmt::format("cannot create {}: {}", path_.string(), std::strerror(errno)));
+RoundLog::RoundLog(std::optional<std::filesystem::path> history, std::string earlier) {
+  if (history.has_value()) {
+    path_ = *history;
+    std::error_code ec;
+    std::filesystem::create_directories(path_.parent_path(), ec);
+    history_ = std::fopen(path_.c_str(), "w");
+    if (history_ == nullptr) {
+      throw IoError(fmt::format("cannot create {}: {}", path_.string(), std::strerror(errno)));
+    }
+  }
+  Append(earlier);
+}
+
+void RoundLog::Append(const std::string& text) {
+  lines_ += text;
+  if (history_ == nullptr || text.empty()) return;
+  if (std::fputs(text.c_str(), history_) < 0 || std::fflush(history_) != 0) {
+    throw IoError(fmt::format("cannot write {}: {}", path_.string(), std::strerror(errno)));
   }
 }
 
@@ -40,7 +51,6 @@ void RoundLog::Write(const RoundInfo& round) {
   std::fputs(line.c_str(), stdout);
   std::fputc('\n', stdout);
   std::fflush(stdout);
-  if (history_ == nullptr) return;
   nlohmann::ordered_json record;
   record["round"] = round.iteration;
   for (const EvalResult& r : round.results) {
@@ -48,10 +58,7 @@ void RoundLog::Write(const RoundInfo& round) {
     if (std::isfinite(r.value)) record[r.set + "-" + r.metric] = r.value;
     else record[r.set + "-" + r.metric] = nullptr;
   }
-  const std::string text = record.dump() + "\n";
-  if (std::fputs(text.c_str(), history_) < 0 || std::fflush(history_) != 0) {
-    throw IoError(fmt::format("cannot write {}: {}", path_.string(), std::strerror(errno)));
-  }
+  Append(record.dump() + "\n");
 }
 
 namespace {

@@ -23,16 +23,23 @@ namespace grove::cli {
 std::string RoundLine(const RoundInfo& round);
 
 /// Prints round lines on stdout (flushed) and appends each round as one JSON line
-/// {"round": i, "train-auc": ..., ...} with full precision to the history file, if any.
+/// {"round": i, "train-auc": ..., ...} with full precision to the history file, if any. The
+/// lines of a resumed job's earlier rounds (`earlier`, from its checkpoint) start the file, so
+/// it equals the file of an uninterrupted job; History() is every line so far, for the next
+/// checkpoint.
 class RoundLog {
  public:
-  explicit RoundLog(std::optional<std::filesystem::path> history);
+  RoundLog(std::optional<std::filesystem::path> history, std::string earlier);
   ~RoundLog();
   RoundLog(const RoundLog&) = delete;
   RoundLog& operator=(const RoundLog&) = delete;
   void Write(const RoundInfo& round);
+  const std::string& History() const { return lines_; }
 
  private:
+  void Append(const std::string& text);
+
+  std::string lines_;
   std::FILE* history_ = nullptr;
   std::filesystem::path path_;
 };

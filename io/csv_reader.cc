@@ -56,6 +56,7 @@ class CsvJob {
     ReadFirstRecords();
     DecideColumns();
     PlanChunks();
+    if (options_.sources != nullptr) RecordSources(*options_.sources);
     if (options_.schema != nullptr || !header_) return FillOnce();
     return FillInferring();
   }
@@ -145,6 +146,21 @@ class CsvJob {
     }
     rows_ = row;
     if (rows_ == 0) ThrowNoRows();
+  }
+
+  // A chunk's rows are one per line when its record count equals the lines it spans: a blank
+  // line or a quoted line break would each leave one line more than records.
+  void RecordSources(RowSources& sources) const {
+    sources.files.clear();
+    sources.runs.clear();
+    for (const FileText& file : files_) sources.files.emplace_back(file.name);
+    for (const Chunk& chunk : chunks_) {
+      if (chunk.num_rows == 0) continue;
+      const std::string_view text = files_[chunk.file].text;
+      const bool open_end = chunk.end > chunk.begin && text[chunk.end - 1] != '\n';
+      sources.runs.push_back(RowRun{chunk.file, chunk.first_row, chunk.num_rows, chunk.first_line,
+                                    chunk.num_rows == chunk.num_lines + (open_end ? 1 : 0)});
+    }
   }
 
   template <typename Body>

@@ -303,6 +303,26 @@ void CheckChunks(std::span<const Buffer> files, const std::vector<Chunk>& chunks
                     "qid:n after the label");
 }
 
+// A chunk's rows are one per line when its row count equals the lines it spans (comment and
+// blank lines give no row).
+void RecordSources(std::span<const Buffer> files, const std::vector<Chunk>& chunks,
+                   const std::vector<ChunkOut>& outs, RowSources& sources) {
+  sources.files.clear();
+  sources.runs.clear();
+  for (const Buffer& file : files) sources.files.push_back(file.name);
+  std::size_t row = 0;
+  for (std::size_t c = 0; c < chunks.size(); ++c) {
+    const std::size_t rows = outs[c].labels.size();
+    if (rows == 0) continue;
+    const Chunk& chunk = chunks[c];
+    const std::string_view text = files[chunk.file].data;
+    const bool open_end = chunk.end > chunk.begin && text[chunk.end - 1] != '\n';
+    sources.runs.push_back(RowRun{chunk.file, row, rows, chunk.first_line,
+                                  rows == outs[c].lines + (open_end ? 1 : 0)});
+    row += rows;
+  }
+}
+
 DataSet Concatenate(const std::vector<ChunkOut>& outs) {
   std::vector<std::size_t> row_offset(outs.size() + 1, 0);
   std::vector<std::uint64_t> entry_offset(outs.size() + 1, 0);
@@ -382,6 +402,7 @@ DataSet ReadLibsvmChunked(std::span<const Buffer> files, const ReadOptions& opti
       }
     }
     CheckChunks(files, chunks, outs);
+    if (options.sources != nullptr) RecordSources(files, chunks, outs, *options.sources);
     data = Concatenate(outs);
   });
   return data;

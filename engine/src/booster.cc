@@ -61,6 +61,17 @@ void AddTreeMargins(const Tree& tree, const MatrixView& x, int output, int outpu
   }
 }
 
+// The objective's label check, its message and error prefixed with the set's name as the
+// other data checks are.
+void CheckLabels(const Objective& objective, std::span<const float> labels,
+                 std::string_view set) {
+  try {
+    objective.CheckLabels(labels);
+  } catch (const LabelError& e) {
+    throw LabelError(fmt::format("{}: {}", set, e.what()), std::string(set), e.row());
+  }
+}
+
 }  // namespace
 
 Booster::Booster(const TrainParams& params, const DataSet& train, std::span<const EvalSet> evals,
@@ -76,7 +87,12 @@ Model Booster::Run() {
   arena.execute([&] {
     Setup();
     InitMargins();
-    for (int iteration = start_round_; iteration < params_.num_round; ++iteration) {
+    // A model resumed after early stopping ended its training: going on would add the round
+    // an uninterrupted run never trained.
+    const bool stopped_early = params_.early_stopping_rounds.has_value() && best_round_ >= 0 &&
+                               start_round_ - 1 - best_round_ >= *params_.early_stopping_rounds;
+    const int first_round = stopped_early ? params_.num_round : start_round_;
+    for (int iteration = first_round; iteration < params_.num_round; ++iteration) {
       if (options_.cancel != nullptr && options_.cancel->load()) break;
       if (!TrainRound(iteration)) break;
       RoundInfo round = Evaluate(iteration);
@@ -103,12 +119,12 @@ void Booster::Setup() {
   if (train_.NumRows() == 0) throw InvalidInput("train: the training data has no rows");
   CheckShape(train_, "train", train_.NumFeatures());
   objective_ = Objective::Create(params_);
-  objective_->CheckLabels(train_.labels);
+  CheckLabels(*objective_, train_.labels, "train");
   num_outputs_ = objective_->NumOutputs();
   for (const EvalSet& set : evals_) {
     if (set.data == nullptr) throw InvalidInput(fmt::format("eval set {} has no data", set.name));
     CheckShape(*set.data, set.name, train_.NumFeatures());
-    if (set.data != &train_) objective_->CheckLabels(set.data->labels);
+    if (set.data != &train_) CheckLabels(*objective_, set.data->labels, set.name);
   }
   if (params_.objective == "multi:softmax") {
     TrainParams probabilities = params_;
@@ -337,6 +353,10 @@ bool Booster::UpdateEarlyStopping(const RoundInfo& round) {
   model_.best_iteration = best_round_;
   model_.best_score = best_score_;
   return round.iteration - best_round_ >= *params_.early_stopping_rounds;
+}
+
+void CheckLabels(const TrainParams& params, std::span<const float> labels, std::string_view set) {
+  CheckLabels(*Objective::Create(params), labels, set);
 }
 
 Model Train(const TrainParams& params, const DataSet& train, std::span<const EvalSet> evals,

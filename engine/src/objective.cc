@@ -76,14 +76,16 @@ void CheckLabelDomain(std::string_view objective, LabelDomain domain, int num_cl
   for (std::size_t i = 0; i < labels.size(); ++i) {
     const float y = labels[i];
     if (!std::isfinite(y)) {
-      throw InvalidInput(fmt::format(
-          "label {} at row {} is not a finite number; {} needs a label on every row (drop the "
-          "row or fill in its label)",
-          y, i + 1, objective));
+      throw LabelError(fmt::format(
+                           "label {} at row {} is not a finite number; {} needs a label on every "
+                           "row (drop the row or fill in its label)",
+                           y, i + 1, objective),
+                       "", i);
     }
     if (!InDomain(domain, y, num_class)) {
-      throw InvalidInput(fmt::format("label {} at row {} is not {} as {} requires", y, i + 1,
-                                     DomainText(domain, num_class), objective));
+      throw LabelError(fmt::format("label {} at row {} is not {} as {} requires", y, i + 1,
+                                   DomainText(domain, num_class), objective),
+                       "", i);
     }
   }
 }

@@ -128,8 +128,50 @@ TEST_CASE("fit failure: a label outside the objective's domain", "[e2e]") {
     WriteText(root / "input/data/train/data.csv", text);
   });
   CHECK(f.exit_code == 1);
-  CHECK_THAT(f.failure, Catch::StartsWith("label 2 at row 2 is not in [0, 1] as binary:logistic requires"));
-  CHECK_THAT(f.failure, Catch::Contains("checked before training; channels: train = "));
+  // The exact file and line, then what is wrong and how to fix it; no other channel.
+  CHECK_THAT(f.failure, Catch::StartsWith("/"));
+  CHECK_THAT(f.failure,
+             Catch::Contains("/input/data/train/data.csv:2: label 2 is not in [0, 1] as "
+                             "binary:logistic requires (channel train, row 2 of its data); "
+                             "correct the label"));
+  CHECK_THAT(f.failure, !Catch::Contains("validation"));
+  CHECK_THAT(f.output, !Catch::Contains("[0]\t"));
+}
+
+TEST_CASE("fit failure: a bad label in the second file of a validation channel", "[e2e]") {
+  const Failed f = RunFailingJob(kGood, [](const SmRoot& root, const TempDir& data) {
+    const std::string text = ReadText(data / "validation/validation.csv");
+    std::size_t pos = 0;
+    for (int line = 0; line < 40; ++line) pos = text.find('\n', pos) + 1;
+    WriteText(root / "input/data/validation/data.csv", text.substr(0, pos));
+    // part-b.csv: line 3 holds the label 5, which binary:logistic cannot train on.
+    std::string rest = text.substr(pos);
+    std::size_t third = rest.find('\n', rest.find('\n') + 1) + 1;
+    rest.replace(third, rest.find(',', third) - third, "5");
+    WriteText(root / "input/data/validation/part-b.csv", rest);
+  });
+  CHECK(f.exit_code == 1);
+  CHECK_THAT(f.failure,
+             Catch::Contains("/input/data/validation/part-b.csv:3: label 5 is not in [0, 1] "
+                             "as binary:logistic requires"));
+  CHECK_THAT(f.failure, Catch::Contains("(channel validation, row 43 of its data)"));
+  CHECK_THAT(f.failure, !Catch::Contains("input/data/train"));
+}
+
+TEST_CASE("fit failure: a bad test-channel label is found before training, not after", "[e2e]") {
+  const Failed f = RunFailingJob(kGood, [](const SmRoot& root, const TempDir& data) {
+    root.Config("inputdataconfig.json", R"({"train": {"ContentType": "text/csv"},
+        "validation": {"ContentType": "text/csv"}, "test": {"ContentType": "text/csv"}})");
+    std::string text = ReadText(data / "validation/validation.csv");
+    std::size_t pos = 0;
+    for (int line = 0; line < 4; ++line) pos = text.find('\n', pos) + 1;  // line 5's label
+    text.replace(pos, text.find(',', pos) - pos, "-1");
+    WriteText(root / "input/data/test/data.csv", text);
+  });
+  CHECK(f.exit_code == 1);
+  CHECK_THAT(f.failure, Catch::Contains("/input/data/test/data.csv:5: label -1 is not in [0, 1] "
+                                        "as binary:logistic requires (channel test, row 5 of "
+                                        "its data)"));
   CHECK_THAT(f.output, !Catch::Contains("[0]\t"));
 }
 

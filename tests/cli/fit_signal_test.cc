@@ -4,6 +4,7 @@
 
 #include <signal.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <string>
 
@@ -63,6 +64,10 @@ TEST_CASE("fit: killed with SIGKILL and rerun, the model is bit-identical", "[e2
   CHECK(ReadText(interrupted / "model/xgboost-model") == ReadText(straight / "model/xgboost-model"));
   CHECK(ReadText(interrupted / "output/data/grove-model.json") ==
         ReadText(straight / "output/data/grove-model.json"));
+  // The metrics history holds every round, those before the resume included, as the
+  // uninterrupted job's does.
+  CHECK(ReadText(interrupted / "output/data/metrics-history.jsonl") ==
+        ReadText(straight / "output/data/metrics-history.jsonl"));
   // The newest few checkpoints are kept, older ones removed.
   int kept = 0;
   for (const auto& entry : fs::directory_iterator(interrupted / "checkpoints")) {
@@ -100,4 +105,38 @@ TEST_CASE("fit: SIGTERM writes a checkpoint and the model so far and exits promp
       "import xgboost as xgb\nprint(xgb.Booster(model_file='" +
       (root / "model/xgboost-model").string() + "').num_boosted_rounds())\n");
   CHECK(std::stoi(rounds) == last + 1);
+}
+
+TEST_CASE("fit: rerunning a job that stopped early trains nothing more and rewrites its outputs",
+          "[e2e]") {
+  TempDir data;
+  MakeDemoData(data.path(), 1500);
+  SmRoot root;
+  root.Hyperparameters({{"objective", "binary:logistic"}, {"num_round", "300"}, {"eta", "0.5"},
+                        {"eval_metric", "logloss"}, {"early_stopping_rounds", "3"},
+                        {"checkpoint_frequency", "4"}});
+  root.Config("checkpointconfig.json",
+              "{\"LocalPath\": \"" + (root / "checkpoints").string() + "\"}");
+  root.AddData("train", data / "train/train.csv");
+  root.AddData("validation", data / "validation/validation.csv");
+  const CommandResult first = root.Train();
+  INFO(first.output);
+  REQUIRE(first.exit_code == 0);
+  const std::vector<std::string> lines = RoundLines(first.output);
+  REQUIRE(lines.size() < 300);  // stopped early
+  const std::string model = ReadText(root / "model/xgboost-model");
+  const std::string native = ReadText(root / "output/data/grove-model.json");
+  const std::string history = ReadText(root / "output/data/metrics-history.jsonl");
+  CHECK(std::count(history.begin(), history.end(), '\n') == static_cast<long>(lines.size()));
+  fs::remove(root / "model/xgboost-model");
+  fs::remove(root / "output/data/metrics-history.jsonl");
+
+  const CommandResult again = root.Train();
+  INFO(again.output);
+  REQUIRE(again.exit_code == 0);
+  CHECK_THAT(again.output, Catch::Contains("The checkpoint holds the finished job"));
+  CHECK(RoundLines(again.output).empty());
+  CHECK(ReadText(root / "model/xgboost-model") == model);
+  CHECK(ReadText(root / "output/data/grove-model.json") == native);
+  CHECK(ReadText(root / "output/data/metrics-history.jsonl") == history);
 }

@@ -133,6 +133,43 @@ TEST_CASE("early stopping watches the last metric of the last eval set", "[unit]
   CHECK(model.RoundsToUse(all) == rounds);
 }
 
+TEST_CASE("resuming a model whose early stopping ended it trains no more rounds", "[unit]") {
+  const DemoData demo = MakeDemoData(2000, 2);
+  const TrainParams params = ParseParams({{"objective", "binary:logistic"}, {"num_round", "300"},
+                                          {"eta", "0.5"}, {"max_depth", "6"},
+                                          {"eval_metric", "logloss"},
+                                          {"early_stopping_rounds", "4"}, {"min_child_weight", "0"}});
+  const std::vector<EvalSet> evals = {{"validation", &demo.test}};
+  const Model first = Train(params, demo.train, evals);
+  REQUIRE(first.NumRounds() < 300);
+  REQUIRE(first.NumRounds() == first.best_iteration + 1 + 4);
+  const Model saved = Model::FromJson(first.ToJson());
+  int rounds_called = 0;
+  TrainOptions options;
+  options.resume = &saved;
+  options.on_round = [&](const RoundInfo&) { return ++rounds_called > 0; };
+  const Model again = Train(params, demo.train, evals, options);
+  CHECK(rounds_called == 0);
+  CHECK(again.ToJson() == first.ToJson());
+}
+
+TEST_CASE("a label outside the domain is a LabelError naming the set and its row", "[unit]") {
+  const DemoData demo = MakeDemoData(500, 3);
+  DataSet validation = demo.test;
+  validation.labels[7] = 3.0f;
+  const std::vector<EvalSet> evals = {{"validation", &validation}};
+  const TrainParams params = ParseParams({{"objective", "binary:logistic"}, {"num_round", "2"}});
+  try {
+    Train(params, demo.train, evals);
+    FAIL("no error for label 3 under binary:logistic");
+  } catch (const LabelError& e) {
+    CHECK(e.set() == "validation");
+    CHECK(e.row() == 7);
+    CHECK(std::string(e.what()) ==
+          "validation: label 3 at row 8 is not in [0, 1] as binary:logistic requires");
+  }
+}
+
 TEST_CASE("monotone constraints give monotone predictions", "[unit]") {
   DataSet data = test::Friedman1(3000, 4);
   TrainParams params = ParseParams({{"objective", "reg:squarederror"}, {"num_round", "30"},

@@ -205,3 +205,33 @@ TEST_CASE("ReadChannel errors: missing path, no rows", "[unit]") {
   CHECK_THROWS_AS(ReadChannel(dir / "e", ReadOptions{}), InvalidInput);  // ReadCsv's message
   CHECK_THROWS_AS(ReadChannel(dir / "e", libsvm), InvalidInput);
 }
+
+TEST_CASE("ReadChannel tells which file and line each row came from", "[unit]") {
+  TempDir dir;
+  WriteText(dir / "a.csv", "y,x1,x2\n1,2,3\n0,4,5\n");
+  WriteText(dir / "b.csv", "y,x1,x2\n1,6,7\n\n0,8,9\n1,1,1");  // a blank line, no final newline
+  RowSources sources;
+  ReadOptions options;
+  options.sources = &sources;
+  const DataSet data = ReadChannel(dir.path(), options);
+  REQUIRE(data.NumRows() == 5);
+  REQUIRE(sources.files.size() == 2);
+  const std::string a = (dir / "a.csv").string(), b = (dir / "b.csv").string();
+  CHECK(sources.Describe(0) == a + ":2");
+  CHECK(sources.Describe(1) == a + ":3");
+  // b.csv's blank line: its rows are no longer one per line, so the row within the file.
+  CHECK(sources.Describe(2) == b + ", data row 1 of the file (at or after line 2)");
+  CHECK(sources.Describe(4) == b + ", data row 3 of the file (at or after line 4)");
+  CHECK(sources.Describe(5).empty());
+
+  TempDir svm;
+  WriteText(svm / "a.libsvm", "1 0:1\n0 1:2");
+  WriteText(svm / "b.libsvm", "1 0:3\n0 1:4\n");
+  WriteText(svm / "c.libsvm", "# comment\n1 0:5\n");
+  const DataSet sparse = ReadChannel(svm.path(), options);
+  REQUIRE(sparse.NumRows() == 5);
+  CHECK(sources.Describe(1) == (svm / "a.libsvm").string() + ":2");
+  CHECK(sources.Describe(3) == (svm / "b.libsvm").string() + ":2");
+  CHECK(sources.Describe(4) ==
+        (svm / "c.libsvm").string() + ", data row 1 of the file (at or after line 1)");
+}

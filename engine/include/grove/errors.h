@@ -13,8 +13,10 @@
 // the rest to 2 (cli/main.cc is the one place that catches).
 #pragma once
 
+#include <cstddef>
 #include <stdexcept>
 #include <string>
+#include <utility>
 
 namespace grove {
 
@@ -28,6 +30,22 @@ class Error : public std::runtime_error {
 class InvalidInput : public Error {
  public:
   using Error::Error;
+};
+
+/// A label the objective cannot train on (not finite, or outside its domain): InvalidInput
+/// that also says where, so a caller that knows where the rows came from (a file and line)
+/// can point there. `set` is the eval-set name ("train", "validation", ...) or empty when the
+/// check did not know it; `row` is the 0-based row in that set.
+class LabelError : public InvalidInput {
+ public:
+  LabelError(const std::string& message, std::string set, std::size_t row)
+      : InvalidInput(message), set_(std::move(set)), row_(row) {}
+  const std::string& set() const { return set_; }
+  std::size_t row() const { return row_; }
+
+ private:
+  std::string set_;
+  std::size_t row_;
 };
 
 /// A file or stream could not be opened, read or written.

@@ -30,6 +30,26 @@ namespace grove::io {
 enum class Format { kAuto, kCsv, kLibsvm };
 enum class HeaderMode { kAuto, kPresent, kAbsent };
 
+/// A run of consecutive data-set rows read from one file.
+struct RowRun {
+  std::size_t file = 0;        ///< index into RowSources::files
+  std::size_t first_row = 0;   ///< 0-based data-set row of the run's first row
+  std::size_t rows = 0;
+  std::size_t first_line = 0;  ///< 1-based line in the file where the run starts
+  /// Each row of the run is one line, without blank or comment lines between: row
+  /// first_row + k is on line first_line + k. Otherwise only the file and the range are known.
+  bool line_per_row = false;
+};
+
+/// Where every row of a data set came from: files in reading order, runs in row order.
+struct RowSources {
+  std::vector<std::string> files;  ///< names as used in messages
+  std::vector<RowRun> runs;
+  /// "train/part-2.csv:17" for 0-based data-set row `row`; "train/part-2.csv, data row 5 of
+  /// the file (lines 12 to 40)" when the line is not known exactly; "" when `row` is in no run.
+  std::string Describe(std::size_t row) const;
+};
+
 struct ReadOptions {
   Format format = Format::kAuto;
   // --- CSV ---
@@ -42,6 +62,9 @@ struct ReadOptions {
   int libsvm_index_base = 0;            ///< 0: index k is feature k (XGBoost); 1: index k is k-1
   // --- both ---
   int nthread = 0;                      ///< parser threads, 0 = all
+  /// Out, optional: where the rows came from (see RowSources), for messages about rows that
+  /// are found bad after reading, such as a label outside the objective's domain.
+  RowSources* sources = nullptr;
 };
 
 /// The bytes of one input file (decompressed) and the name used in messages.

@@ -22,6 +22,7 @@
 #include <functional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <Eigen/Core>
@@ -67,6 +68,12 @@ struct TrainOptions {
 /// negative weights, eval sets with a different feature count, unknown metrics).
 Model Train(const TrainParams& params, const DataSet& train, std::span<const EvalSet> evals = {},
             const TrainOptions& options = {});
+
+/// Checks `labels` the way Train checks a training or eval set's under `params`' objective, for
+/// data that Train does not see (a test set scored after training). Throws LabelError (set
+/// `set`, message starting with "<set>: ") at the first label that is not finite or outside the
+/// objective's domain; InvalidInput for an unknown objective.
+void CheckLabels(const TrainParams& params, std::span<const float> labels, std::string_view set);
 
 /// A DataSet from a row-major rows x cols float array (NaN = missing), labels and optional
 /// weights (empty = unit). Copies the data.
