@@ -140,3 +140,25 @@ TEST_CASE("fit: rerunning a job that stopped early trains nothing more and rewri
   CHECK(ReadText(root / "output/data/grove-model.json") == native);
   CHECK(ReadText(root / "output/data/metrics-history.jsonl") == history);
 }
+
+TEST_CASE("fit: a checkpoint with more rounds than num_round is refused, not cut", "[e2e]") {
+  TempDir data;
+  MakeDemoData(data.path(), 500);
+  SmRoot root;
+  const auto params = [&](const char* rounds) {
+    root.Hyperparameters({{"objective", "binary:logistic"}, {"num_round", rounds}});
+  };
+  params("8");
+  root.Config("checkpointconfig.json",
+              "{\"LocalPath\": \"" + (root / "checkpoints").string() + "\"}");
+  root.AddData("train", data / "train/train.csv");
+  REQUIRE(root.Train().exit_code == 0);
+  fs::remove_all(root / "model");
+  params("5");
+  const CommandResult fewer = root.Train();
+  INFO(fewer.output);
+  CHECK(fewer.exit_code == 1);
+  CHECK_THAT(root.Failure(), Catch::Contains("grove-checkpoint.7 holds 8 rounds, more than "
+                                             "num_round=5; set num_round to at least 8"));
+  CHECK_FALSE(fs::exists(root / "model/xgboost-model"));
+}
