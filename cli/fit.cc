@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <map>
+#include <new>
 #include <optional>
 #include <set>
 #include <vector>
@@ -326,6 +327,14 @@ int RunMode(FitMode mode, int argc, char** argv) {
     const JobSpec job = ResolveJob(mode, args);
     JobParams params = ResolveParams(job);
     return RunJob(job, std::move(params));
+  } catch (const std::bad_alloc&) {
+    // "std::bad_alloc" alone tells a user nothing; the usual causes are the data's size.
+    const InvalidInput error(
+        "out of memory: the data set (rows x feature columns) or the trees need more memory than "
+        "this instance has; use an instance type with more memory, fewer rows or columns, or a "
+        "smaller max_bin");
+    if (failure) WriteFailure(*failure, error.what());
+    throw error;
   } catch (const std::exception& e) {
     if (failure) WriteFailure(*failure, e.what());
     throw;

@@ -10,6 +10,7 @@
 #include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
 #include <tbb/task_arena.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cmath>
@@ -27,8 +28,8 @@
 namespace grove::io {
 namespace {
 
-// Column indices are uint32 and the column count (max index + 1) must fit one too.
-constexpr std::uint64_t kMaxIndex = std::numeric_limits<std::uint32_t>::max() - 1;
+// The column count (max index + 1) must fit a model's feature count, a signed 32-bit integer.
+constexpr std::uint64_t kMaxIndex = std::numeric_limits<std::int32_t>::max() - 1;
 
 struct Chunk {
   std::size_t file = 0;
@@ -46,6 +47,7 @@ struct ChunkOut {
   std::vector<float> weights;
   std::vector<std::uint64_t> qids;
   std::uint64_t num_cols = 0;
+  std::size_t num_cols_line = 0;  // where the largest index was first seen
   std::size_t lines = 0;  // '\n' characters in the chunk
   std::size_t first_with_weight = 0;
   std::size_t first_without_weight = 0;
@@ -157,8 +159,9 @@ bool LineParser::ParseFeature(std::string_view token, std::size_t line_no, std::
     --raw;
   }
   if (raw > kMaxIndex) {
-    return Fail(line_no, fmt::format("the index in {} is too large (at most {})", Quote(token),
-                                     kMaxIndex + static_cast<std::uint64_t>(base_)));
+    return Fail(line_no, fmt::format("the index in {} is too large (at most {}: grove counts "
+                                     "features in 32-bit signed integers)",
+                                     Quote(token), kMaxIndex + static_cast<std::uint64_t>(base_)));
   }
   index = static_cast<std::uint32_t>(raw);
   out_.col_index.push_back(index);
@@ -229,7 +232,10 @@ bool LineParser::Parse(std::string_view line, std::size_t line_no) {
     if (!ParseFeature(token, line_no, index)) return false;
     sorted = sorted && static_cast<std::int64_t>(index) > previous;
     previous = index;
-    out_.num_cols = std::max<std::uint64_t>(out_.num_cols, std::uint64_t{index} + 1);
+    if (std::uint64_t{index} + 1 > out_.num_cols) {
+      out_.num_cols = std::uint64_t{index} + 1;
+      out_.num_cols_line = line_no;
+    }
   }
   return FinishRow(row_begin, sorted, line_no);
 }
@@ -323,6 +329,34 @@ void RecordSources(std::span<const Buffer> files, const std::vector<Chunk>& chun
   }
 }
 
+// Every column gets a schema entry (then cut points and histogram bins in training), so a
+// typo'd index or a hashed feature id can ask for far more memory than the data itself. Refuse
+// a column count whose schema alone would not fit in this machine's memory, at the line that
+// asked for it, before allocating anything.
+void CheckColumnCount(std::span<const Buffer> files, const std::vector<Chunk>& chunks,
+                      const std::vector<ChunkOut>& outs, int index_base) {
+  std::size_t widest = 0;
+  for (std::size_t c = 1; c < outs.size(); ++c) {
+    if (outs[c].num_cols > outs[widest].num_cols) widest = c;
+  }
+  if (outs.empty() || outs[widest].num_cols == 0) return;
+  const std::uint64_t cols = outs[widest].num_cols;
+  const long pages = ::sysconf(_SC_PHYS_PAGES);
+  const long page_size = ::sysconf(_SC_PAGE_SIZE);
+  if (pages <= 0 || page_size <= 0) return;
+  const double memory = static_cast<double>(pages) * static_cast<double>(page_size);
+  const double needed = static_cast<double>(cols) * static_cast<double>(sizeof(ColumnSpec));
+  if (needed <= memory) return;
+  constexpr double kGiB = 1024.0 * 1024.0 * 1024.0;
+  throw InvalidInput(fmt::format(
+      "{}: index {} makes {} feature columns, whose schema alone needs {:.1f} GiB, more than "
+      "this machine's {:.1f} GiB of memory; libsvm indices are column numbers, so map sparse "
+      "or hashed feature ids to consecutive numbers first",
+      Where(files, chunks[widest], outs[widest].num_cols_line),
+      cols - 1 + static_cast<std::uint64_t>(index_base), cols, needed / kGiB,
+      memory / kGiB));
+}
+
 DataSet Concatenate(const std::vector<ChunkOut>& outs) {
   std::vector<std::size_t> row_offset(outs.size() + 1, 0);
   std::vector<std::uint64_t> entry_offset(outs.size() + 1, 0);
@@ -402,6 +436,7 @@ DataSet ReadLibsvmChunked(std::span<const Buffer> files, const ReadOptions& opti
       }
     }
     CheckChunks(files, chunks, outs);
+    CheckColumnCount(files, chunks, outs, options.libsvm_index_base);
     if (options.sources != nullptr) RecordSources(files, chunks, outs, *options.sources);
     data = Concatenate(outs);
   });

@@ -4,6 +4,7 @@
 
 #include <bit>
 #include <catch2/catch.hpp>
+#include <unistd.h>
 #include <cmath>
 #include <cstdint>
 #include <sstream>
@@ -176,8 +177,12 @@ TEST_CASE("libsvm: every bad input names file, line, token and what was expected
   CHECK(ErrorOf("1 3:inf") ==
         "t.libsvm:1: the value in \"3:inf\" is infinite (write a finite "
         "number, or leave the entry out when it is missing)");
+  CHECK(ErrorOf("1 2147483647:1") ==
+        "t.libsvm:1: the index in \"2147483647:1\" is too large (at most 2147483646: grove "
+        "counts features in 32-bit signed integers)");
   CHECK(ErrorOf("1 4294967295:1") ==
-        "t.libsvm:1: the index in \"4294967295:1\" is too large (at most 4294967294)");
+        "t.libsvm:1: the index in \"4294967295:1\" is too large (at most 2147483646: grove "
+        "counts features in 32-bit signed integers)");
   CHECK(ErrorOf("1 qid:x 1:1") ==
         "t.libsvm:1: cannot parse \"qid:x\" as qid:<non-negative integer>");
   CHECK(ErrorOf("1 1:1 qid:3") == "t.libsvm:1: \"qid:3\": qid must come right after the label");
@@ -187,6 +192,22 @@ TEST_CASE("libsvm: every bad input names file, line, token and what was expected
   CHECK(ErrorOf("1 1:\x01") ==
         "t.libsvm:1: cannot parse \"1:\\x01\" as index:value (expected a number within float "
         "range after ':')");
+}
+
+TEST_CASE("libsvm: an index whose columns cannot fit in memory is refused at its line", "[unit]") {
+  // 2^31 - 1 columns need a schema entry each: far more than the memory of the machines this
+  // runs on (skipped where it would fit, since the read would then go ahead).
+  const double needed = 2147483647.0 * sizeof(ColumnSpec);
+  const double memory =
+      static_cast<double>(::sysconf(_SC_PHYS_PAGES)) * static_cast<double>(::sysconf(_SC_PAGE_SIZE));
+  if (needed <= memory) return;
+  const std::string error = ErrorOf("1 0:1\n0 1:1 2147483646:3\n");
+  CHECK_THAT(error, Catch::StartsWith("t.libsvm:2: index 2147483646 makes 2147483647 feature "
+                                      "columns, whose schema alone needs "));
+  CHECK_THAT(error, Catch::EndsWith("map sparse or hashed feature ids to consecutive numbers "
+                                    "first"));
+  CHECK_THAT(ErrorOf("1 1:1\n0 2147483647:3\n", 1),
+             Catch::StartsWith("t.libsvm:2: index 2147483647 makes 2147483647 feature columns"));
 }
 
 TEST_CASE("libsvm: weights and qids are on every row or on none", "[unit]") {
