@@ -4,13 +4,13 @@
 // train, then write outputs; any error writes the failure file and propagates to main.cc.
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <map>
 #include <new>
 #include <optional>
-#include <set>
 #include <vector>
 
 #include <fmt/format.h>
@@ -84,18 +84,43 @@ void WidenSparse(DataSet& data, std::size_t features) {
 }
 
 // Forests follow scikit-learn, where the estimator class picks the task. Without an objective,
-// 0/1 labels (or classes 0..k-1) give a classifier, as the guide's RandomForestClassifier.
-void InferForestTask(TrainParams& params, const DataSet& train) {
-  std::set<float> classes;
-  for (const float y : train.labels) {
-    if (!(y >= 0.0f) || y != std::floor(y) || classes.size() > 100) {
-      Log(LogLevel::kInfo, "objective not set: the labels are not class indices, so the forest "
-                           "is a regressor (objective=reg:squarederror)");
+// labels that are class indices 0..k-1 (k <= kMaxInferredClasses) give a classifier, as the
+// guide's RandomForestClassifier, unless criterion=squared_error asks for a regressor; other
+// labels give a regressor, unless a classifier-only setting asks for classes (an error then,
+// at the first label that is not a class index).
+constexpr int kMaxInferredClasses = 100;
+
+void InferForestTask(TrainParams& params, const DataSet& train, std::optional<bool> classifier) {
+  const char* why = classifier ? (params.criterion != "auto" ? "criterion" : "class_weight") : "";
+  if (classifier == false) {
+    params.objective = "reg:squarederror";
+    Log(LogLevel::kInfo, "objective not set: criterion=squared_error makes the forest a regressor "
+                         "(objective=reg:squarederror)");
+    return;
+  }
+  int k = 0;
+  for (std::size_t r = 0; r < train.labels.size(); ++r) {
+    const float y = train.labels[r];
+    if (!(y >= 0.0f) || y != std::floor(y) || y >= static_cast<float>(kMaxInferredClasses)) {
+      if (classifier == true) {
+        throw LabelError(fmt::format("train: label {} at row {} is not a class index in [0, {}), "
+                                     "which {}={} (a classifier setting) needs; encode the "
+                                     "classes as 0, 1, ..., k-1, or set "
+                                     "objective=reg:squarederror for a regressor",
+                                     y, r + 1, kMaxInferredClasses, why,
+                                     why == std::string("criterion") ? params.criterion
+                                                                     : *params.class_weight),
+                         "train", r);
+      }
+      Log(LogLevel::kInfo, fmt::format("objective not set: the labels are not class indices 0..{} "
+                                       "(e.g. {}), so the forest is a regressor "
+                                       "(objective=reg:squarederror)",
+                                       kMaxInferredClasses - 1, y));
+      params.objective = "reg:squarederror";
       return;
     }
-    classes.insert(y);
+    k = std::max(k, static_cast<int>(y) + 1);
   }
-  const auto k = static_cast<int>(*classes.rbegin()) + 1;
   if (k <= 2) {
     params.objective = "binary:logistic";
   } else {
@@ -252,7 +277,13 @@ int RunJob(const JobSpec& job, JobParams params) {
                                         StopSignalName()));
     return 128 + StopSignal();
   }
-  if (params.params.IsForest() && !params.objective_given) InferForestTask(params.params, data.train);
+  if (params.params.IsForest() && !params.objective_given) {
+    try {
+      InferForestTask(params.params, data.train, params.forest_classifier);
+    } catch (const LabelError& e) {
+      ThrowLabelError(e, job, data);
+    }
+  }
   CheckTestLabels(job, params.params, data);
 
   std::vector<EvalSet> evals = {{"train", &data.train}};

@@ -122,6 +122,23 @@ void ApplyTuningObjective(const JobSpec& job, JobParams& out, std::vector<std::s
                                                                     : ""));
 }
 
+// scikit-learn picks the task by the estimator class; a script that sets a classifier-only or
+// regressor-only option says which one it means. A classifier is parsed as binary:logistic for
+// now, so that the option's checks pass; the labels then decide binary or multi-class.
+void InferForestTaskFromSettings(std::map<std::string, std::string>& values, JobParams& out) {
+  const auto criterion = values.find("criterion");
+  const std::string name = criterion == values.end() ? "auto" : criterion->second;
+  const auto class_weight = values.find("class_weight");
+  const bool weighted = class_weight != values.end() && class_weight->second != "none" &&
+                        class_weight->second != "None" && !class_weight->second.empty();
+  if (name == "gini" || name == "entropy" || name == "log_loss" || weighted) {
+    out.forest_classifier = true;
+    values["objective"] = "binary:logistic";
+  } else if (name == "squared_error") {
+    out.forest_classifier = false;
+  }
+}
+
 }  // namespace
 
 JobParams ResolveParams(const JobSpec& job) {
@@ -133,6 +150,7 @@ JobParams ResolveParams(const JobSpec& job) {
 
   const auto algorithm = values.find("algorithm");
   const bool forest = algorithm != values.end() && algorithm->second == "random_forest";
+  if (forest && !out.objective_given) InferForestTaskFromSettings(values, out);
   if (job.mode == FitMode::kContainer && !forest && values.count("num_round") == 0) {
     problems.push_back(
         "Missing required hyperparameter: num_round (the number of boosting rounds, e.g. "

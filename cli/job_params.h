@@ -27,6 +27,10 @@ inline constexpr int kDefaultCheckpointFrequency = 10;
 struct JobParams {
   TrainParams params;
   bool objective_given = false;      ///< the user set objective (forests infer it otherwise)
+  /// A forest without objective: what its other settings say the task is. true: a classifier
+  /// (criterion gini/entropy/log_loss, or class_weight); false: a regressor
+  /// (criterion=squared_error); none: the labels decide.
+  std::optional<bool> forest_classifier;
   bool csv_weights = false;          ///< csv_weights=1
   int checkpoint_frequency = kDefaultCheckpointFrequency;
   ModelFormat model_format = ModelFormat::kXGBoost;

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <regex>
 #include <string>
+#include <vector>
 
 #include "fit_helpers.h"
 
@@ -84,4 +85,65 @@ TEST_CASE("fit: script-mode flags in both spellings, sagemaker_* keys ignored", 
   const CommandResult twice = RunCommand(env + GroveBinary() + " fit --max-depth 3 --max_depth 4");
   CHECK(twice.exit_code == 1);
   CHECK_THAT(ReadText(out / "output/failure"), Catch::Contains("max_depth"));
+}
+
+namespace {
+
+// `grove fit --train <csv> --model-dir <dir>/model --algorithm random_forest <flags>` on rows
+// `label,x1,x2` with the given labels (x1 follows the label, x2 is noise).
+CommandResult FitForest(const TempDir& dir, const std::vector<std::string>& labels,
+                        const std::string& flags) {
+  std::string text;
+  for (std::size_t i = 0; i < labels.size(); ++i) {
+    text += labels[i] + "," + labels[i] + ".25," + std::to_string(i % 7) + "\n";
+  }
+  WriteText(dir / "train.csv", text);
+  return RunCommand(GroveBinary() + " fit --train " + (dir / "train.csv").string() +
+                    " --model-dir " + (dir / "model").string() +
+                    " --algorithm random_forest --n-estimators 3 " + flags);
+}
+
+std::string Objective(const TempDir& dir) {
+  const std::string model = ReadText(dir / "model/grove-model.json");
+  std::smatch m;
+  return std::regex_search(model, m, std::regex(R"x("objective":"([^"]+)")x")) ? m[1].str() : "";
+}
+
+}  // namespace
+
+TEST_CASE("fit: a forest's task follows classifier- or regressor-only settings", "[e2e]") {
+  std::vector<std::string> binary, integers;
+  for (int i = 0; i < 60; ++i) {
+    binary.push_back(std::to_string(i % 2));
+    integers.push_back(std::to_string(240 + i % 9));  // integer targets, not class indices
+  }
+  SECTION("criterion=entropy and class_weight on 0/1 labels: a classifier") {
+    TempDir dir;
+    const CommandResult r = FitForest(dir, binary, "--criterion entropy --class-weight balanced");
+    INFO(r.output);
+    REQUIRE(r.exit_code == 0);
+    CHECK(Objective(dir) == "binary:logistic");
+  }
+  SECTION("criterion=squared_error on 0/1 labels: a regressor") {
+    TempDir dir;
+    const CommandResult r = FitForest(dir, binary, "--criterion squared_error");
+    INFO(r.output);
+    REQUIRE(r.exit_code == 0);
+    CHECK(Objective(dir) == "reg:squarederror");
+  }
+  SECTION("integer labels that are not class indices: a regressor, not 249 classes") {
+    TempDir dir;
+    const CommandResult r = FitForest(dir, integers, "");
+    INFO(r.output);
+    REQUIRE(r.exit_code == 0);
+    CHECK(Objective(dir) == "reg:squarederror");
+    CHECK_THAT(r.output, Catch::Contains("not class indices 0..99 (e.g. 240)"));
+  }
+  SECTION("criterion=gini with such labels: an error at the label's line") {
+    TempDir dir;
+    const CommandResult r = FitForest(dir, integers, "--criterion gini");
+    CHECK(r.exit_code == 1);
+    CHECK_THAT(r.output, Catch::Contains("train.csv:1: label 240 is not a class index in [0, 100), "
+                                         "which criterion=gini (a classifier setting) needs"));
+  }
 }
