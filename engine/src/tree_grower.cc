@@ -4,6 +4,7 @@
 #include <queue>
 #include <utility>
 
+#include "engine/src/binned_views.h"
 #include "engine/src/random.h"
 #include "kernels/histogram.h"
 #include "kernels/partition.h"
@@ -26,33 +27,6 @@ struct Candidate {
   std::size_t Rows() const { return end - begin; }
 };
 
-BinnedView ViewOf(const BinnedMatrix& bins) {
-  BinnedView v;
-  if (bins.IsNarrow()) {
-    v.bins8 = bins.Bins8();
-    v.cols8 = bins.Columns8();
-  } else {
-    v.bins16 = bins.Bins16();
-    v.cols16 = bins.Columns16();
-  }
-  v.rows = bins.Rows();
-  v.features = bins.Features();
-  v.feature_offsets = bins.Cuts().Offsets().data();
-  v.total_bins = bins.Cuts().TotalBins();
-  return v;
-}
-
-CutsView ViewOf(const HistogramCuts& cuts) {
-  CutsView v;
-  v.cut_values = cuts.AllValues().data();
-  v.cut_ptrs = cuts.Ptrs().data();
-  v.min_values = cuts.MinValues().data();
-  v.has_missing = cuts.MissingFlags().data();
-  v.feature_offsets = cuts.Offsets().data();
-  v.features = cuts.NumFeatures();
-  return v;
-}
-
 std::uint32_t MissingBinOf(const HistogramCuts& cuts, std::uint32_t f) {
   return cuts.HasMissing(f) ? cuts.MissingBin(f) : SplitCandidate::kNoBinLeft;
 }
@@ -65,7 +39,7 @@ class GrowSession {
               const std::atomic<bool>* cancel)
       : ctx_(ctx), bins_(bins), cuts_(bins.Cuts()), params_(params), gradients_(gradients),
         quantizer_(quantizer), tree_features_(tree_features), stream_(stream), cancel_(cancel),
-        bin_view_(ViewOf(bins)), cut_view_(ViewOf(bins.Cuts())) {}
+        bin_view_(BinnedViewOf(bins)), cut_view_(CutsViewOf(bins.Cuts())) {}
 
   // A session whose splits come from `finder` (no gradients, no histograms of its own).
   GrowSession(const Context& ctx, const BinnedMatrix& bins, const GrowerParams& params,
