@@ -1,21 +1,17 @@
 // grove's native model format (docs/model-format.md): ToJson/FromJson, atomic Save, Load.
-#include <fcntl.h>
 #include <fmt/format.h>
-#include <unistd.h>
 
 #include <algorithm>
-#include <atomic>
 #include <bit>
-#include <cerrno>
 #include <charconv>
 #include <cmath>
-#include <cstring>
 #include <limits>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <span>
 #include <utility>
 
+#include "engine/src/file_bytes.h"
 #include "grove/errors.h"
 #include "grove/model.h"
 
@@ -300,64 +296,6 @@ Model ModelFromJson(const Reader& in, const Json& doc) {
   return model;
 }
 
-std::string ErrnoText(int error) {
-  return std::strerror(error);
-}
-
-// POSIX reads: std::ifstream on a directory throws from deep inside libstdc++ instead of failing.
-std::string ReadFile(const std::filesystem::path& path) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    throw IoError(
-        fmt::format("{}: cannot open the model file: {}", path.string(), ErrnoText(errno)));
-  }
-  std::string text;
-  char buffer[1 << 16];
-  int error = 0;
-  while (true) {
-    const ssize_t n = ::read(fd, buffer, sizeof buffer);
-    if (n == 0) break;
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      error = errno;
-      break;
-    }
-    text.append(buffer, static_cast<std::size_t>(n));
-  }
-  ::close(fd);
-  if (error != 0) {
-    throw IoError(
-        fmt::format("{}: cannot read the model file: {}", path.string(), ErrnoText(error)));
-  }
-  return text;
-}
-
-// Writes `text` to a new file next to `path`, flushes it to disk and renames it over `path`, so
-// that readers see the old file or the new one, never a partial model.
-void WriteAtomically(const std::filesystem::path& path, std::string_view text) {
-  static std::atomic<std::uint64_t> counter{0};
-  std::filesystem::path temp = path;
-  temp += fmt::format(".tmp.{}.{}", static_cast<long>(::getpid()), counter.fetch_add(1));
-  const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-  if (fd < 0) {
-    throw IoError(fmt::format("{}: cannot create the temporary file {}: {}", path.string(),
-                              temp.string(), ErrnoText(errno)));
-  }
-  int error = 0;
-  for (std::size_t done = 0; done < text.size() && error == 0;) {
-    const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
-    if (n < 0 && errno != EINTR) error = errno;
-    if (n > 0) done += static_cast<std::size_t>(n);
-  }
-  if (error == 0 && ::fsync(fd) != 0) error = errno;
-  if (::close(fd) != 0 && error == 0) error = errno;
-  if (error == 0 && ::rename(temp.c_str(), path.c_str()) != 0) error = errno;
-  if (error != 0) {
-    ::unlink(temp.c_str());
-    throw IoError(fmt::format("{}: cannot write the model: {}", path.string(), ErrnoText(error)));
-  }
-}
-
 }  // namespace
 
 std::string Model::ToJson() const {
@@ -392,11 +330,11 @@ Model Model::FromJson(std::string_view json) {
 }
 
 void Model::Save(const std::filesystem::path& path) const {
-  WriteAtomically(path, ToJson());
+  detail::WriteFileAtomically(path, ToJson(), "model");
 }
 
 Model Model::Load(const std::filesystem::path& path) {
-  const std::string text = ReadFile(path);
+  const std::string text = detail::ReadFileBytes(path, "model file");
   const Reader in(path.string());
   return ModelFromJson(in, ParseDocument(in, text));
 }
