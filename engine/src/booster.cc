@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "engine/src/data_checks.h"
 #include "engine/src/forest.h"
 #include "engine/src/predict_views.h"
 #include "engine/src/random.h"
@@ -17,34 +18,6 @@
 
 namespace grove {
 namespace {
-
-void CheckWeights(const DataSet& data, std::string_view set) {
-  if (data.weights.empty()) return;
-  if (data.weights.size() != data.NumRows()) {
-    throw InvalidInput(fmt::format("{}: {} weights for {} rows; give one weight per row", set,
-                                   data.weights.size(), data.NumRows()));
-  }
-  for (std::size_t r = 0; r < data.weights.size(); ++r) {
-    const float w = data.weights[r];
-    if (!std::isfinite(w) || w < 0.0f) {
-      throw InvalidInput(fmt::format(
-          "{}: weight {} at row {} is not a finite number >= 0", set, w, r + 1));
-    }
-  }
-}
-
-void CheckShape(const DataSet& data, std::string_view set, std::size_t features) {
-  if (data.labels.size() != data.NumRows()) {
-    throw InvalidInput(fmt::format("{}: {} labels for {} rows; give one label per row", set,
-                                   data.labels.size(), data.NumRows()));
-  }
-  if (data.NumFeatures() != features) {
-    throw InvalidInput(fmt::format(
-        "{}: {} features, but the training data has {}; every set needs the same columns", set,
-        data.NumFeatures(), features));
-  }
-  CheckWeights(data, set);
-}
 
 // Adds one tree's output for `output` to every row's margin through the prediction kernel.
 // The kernel starts each row at 0.0f, and 0.0f + leaf == leaf exactly, so the cache holds the
@@ -117,13 +90,13 @@ void Booster::Setup() {
         "device={}: this build trains on the CPU only; set device=cpu", ctx_.device.ToString()));
   }
   if (train_.NumRows() == 0) throw InvalidInput("train: the training data has no rows");
-  CheckShape(train_, "train", train_.NumFeatures());
+  detail::CheckDataShape(train_, "train", train_.NumFeatures());
   objective_ = Objective::Create(params_);
   CheckLabels(*objective_, train_.labels, "train");
   num_outputs_ = objective_->NumOutputs();
   for (const EvalSet& set : evals_) {
     if (set.data == nullptr) throw InvalidInput(fmt::format("eval set {} has no data", set.name));
-    CheckShape(*set.data, set.name, train_.NumFeatures());
+    detail::CheckDataShape(*set.data, set.name, train_.NumFeatures());
     if (set.data != &train_) CheckLabels(*objective_, set.data->labels, set.name);
   }
   if (params_.objective == "multi:softmax") {

@@ -15,6 +15,7 @@
 
 #include "engine/src/forest_splitter.h"
 #include "engine/src/objective.h"
+#include "engine/src/data_checks.h"
 #include "engine/src/quantize.h"
 #include "engine/src/random.h"
 #include "engine/src/tree_grower.h"
@@ -23,29 +24,6 @@
 
 namespace grove {
 namespace {
-
-void CheckData(const DataSet& data, std::string_view set, std::size_t features) {
-  if (data.labels.size() != data.NumRows()) {
-    throw InvalidInput(fmt::format("{}: {} labels for {} rows; give one label per row", set,
-                                   data.labels.size(), data.NumRows()));
-  }
-  if (data.NumFeatures() != features) {
-    throw InvalidInput(fmt::format(
-        "{}: {} features, but the training data has {}; every set needs the same columns", set,
-        data.NumFeatures(), features));
-  }
-  if (!data.weights.empty() && data.weights.size() != data.NumRows()) {
-    throw InvalidInput(fmt::format("{}: {} weights for {} rows; give one weight per row", set,
-                                   data.weights.size(), data.NumRows()));
-  }
-  for (std::size_t r = 0; r < data.weights.size(); ++r) {
-    const float w = data.weights[r];
-    if (!std::isfinite(w) || w < 0.0f) {
-      throw InvalidInput(
-          fmt::format("{}: weight {} at row {} is not a finite number >= 0", set, w, r + 1));
-    }
-  }
-}
 
 // Classification labels must be class indices: scikit-learn accepts any labels, but grove's
 // model stores classes by index (0/1 for binary:logistic, 0..num_class-1 for multi:*).
@@ -150,7 +128,7 @@ class ForestTrainer {
     if (n >= std::numeric_limits<std::uint32_t>::max()) {
       throw InvalidInput(fmt::format("train: {} rows; grove trains on fewer than 2^32 rows", n));
     }
-    CheckData(train_, "train", train_.NumFeatures());
+    detail::CheckDataShape(train_, "train", train_.NumFeatures());
     criterion_ = CriterionOf(params_);
     classes_ = !params_.IsClassification() ? 0
                : params_.objective == "binary:logistic" ? 2
@@ -163,7 +141,7 @@ class ForestTrainer {
     CheckLabels(train_.labels, classes_, "train");
     for (const EvalSet& set : evals_) {
       if (set.data == nullptr) throw InvalidInput(fmt::format("eval set {} has no data", set.name));
-      CheckData(*set.data, set.name, train_.NumFeatures());
+      detail::CheckDataShape(*set.data, set.name, train_.NumFeatures());
       CheckLabels(set.data->labels, classes_, set.name);
     }
     const auto rows = static_cast<std::int64_t>(n);
