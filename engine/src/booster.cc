@@ -1,6 +1,8 @@
 #include "engine/src/booster.h"
 
+#include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
+#include <tbb/parallel_reduce.h>
 #include <tbb/task_arena.h>
 
 #include <algorithm>
@@ -44,6 +46,12 @@ void CheckLabels(const Objective& objective, std::span<const float> labels,
     throw LabelError(fmt::format("{}: {}", set, e.what()), std::string(set), e.row());
   }
 }
+
+// Largest |grad| and |hess| of one output's gradients (they choose the fixed-point scale).
+struct GradientMaxima {
+  float grad = 0.0f;
+  float hess = 0.0f;
+};
 
 }  // namespace
 
@@ -193,7 +201,9 @@ void Booster::GrowTree(int iteration, int output, int parallel_index) {
   const auto seed = static_cast<std::uint64_t>(ctx_.seed);
   const auto round = static_cast<std::uint64_t>(iteration);
 
-  std::vector<std::uint32_t> rows;
+  // The row list is the previous tree's buffer, refilled (no fresh pages every tree).
+  std::vector<std::uint32_t> rows = std::move(row_buffer_);
+  rows.clear();
   std::vector<std::uint8_t> in_sample;
   if (params_.subsample < 1.0) {
     const std::uint64_t key = Random::For(seed, kStreamRowSample, round, tree_index).Next();
@@ -214,18 +224,29 @@ void Booster::GrowTree(int iteration, int output, int parallel_index) {
       all_features, params_.colsample_bytree, Random::For(seed, kStreamByTree, round, tree_index));
 
   // Fixed-point gradients of this output; the scale depends only on this round's values.
-  double max_grad = 0.0;
-  double max_hess = 0.0;
-  for (std::size_t r = 0; r < n; ++r) {
-    const GradientPair& g = gradients_[r * num_outputs_ + output];
-    max_grad = std::max(max_grad, static_cast<double>(std::abs(g.grad)));
-    max_hess = std::max(max_hess, static_cast<double>(std::abs(g.hess)));
-  }
-  const GradientQuantizer quantizer = GradientQuantizer::ForRound(max_grad, max_hess, n);
-  std::vector<GradientSum> fixed(n);
-  tbb::parallel_for(std::size_t{0}, n, [&](std::size_t r) {
-    fixed[r] = quantizer.ToFixed(gradients_[r * num_outputs_ + output]);
-  });
+  // (A maximum does not depend on the order it is taken in: any thread count agrees.)
+  const GradientMaxima maxima = tbb::parallel_reduce(
+      tbb::blocked_range<std::size_t>(0, n, 16384), GradientMaxima{},
+      [&](const tbb::blocked_range<std::size_t>& range, GradientMaxima m) {
+        for (std::size_t r = range.begin(); r < range.end(); ++r) {
+          const GradientPair& g = gradients_[r * num_outputs_ + output];
+          m.grad = std::max(m.grad, std::abs(g.grad));
+          m.hess = std::max(m.hess, std::abs(g.hess));
+        }
+        return m;
+      },
+      [](GradientMaxima a, const GradientMaxima& b) {
+        return GradientMaxima{std::max(a.grad, b.grad), std::max(a.hess, b.hess)};
+      });
+  const GradientQuantizer quantizer = GradientQuantizer::ForRound(maxima.grad, maxima.hess, n);
+  fixed_.resize(n);
+  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, 16384),
+                    [&](const tbb::blocked_range<std::size_t>& range) {
+                      for (std::size_t r = range.begin(); r < range.end(); ++r) {
+                        fixed_[r] = quantizer.ToFixed(gradients_[r * num_outputs_ + output]);
+                      }
+                    });
+  const std::span<const GradientSum> fixed = fixed_;
 
   GrowerParams grower_params;
   grower_params.split.lambda = params_.lambda;
@@ -249,7 +270,7 @@ void Booster::GrowTree(int iteration, int output, int parallel_index) {
   for (const auto& set : params_.interaction_constraints) {
     grower_params.interaction_sets.emplace_back(set.begin(), set.end());
   }
-  const TreeGrower grower(ctx_, bins_, grower_params);
+  const TreeGrower grower(ctx_, bins_, grower_params, &histograms_);
   const std::uint64_t stream = Random::For(seed, kStreamByNode, round, tree_index).Next();
   GrowResult grown = grower.Grow(fixed, quantizer, std::move(rows), tree_features, stream,
                                  options_.cancel);
@@ -292,6 +313,7 @@ void Booster::GrowTree(int iteration, int output, int parallel_index) {
   }
   model_.trees.push_back(std::move(grown.tree));
   model_.tree_group.push_back(output);
+  row_buffer_ = std::move(grown.rows);
 }
 
 RoundInfo Booster::Evaluate(int iteration) {

@@ -14,6 +14,7 @@
 #include "engine/src/matrix_view.h"
 #include "engine/src/objective.h"
 #include "engine/src/quantize.h"
+#include "engine/src/tree_grower.h"
 #include "grove/metrics.h"
 #include "grove/train.h"
 
@@ -58,6 +59,9 @@ class Booster {
   std::vector<float> train_margins_;
   std::vector<EvalCache> eval_caches_;
   std::vector<GradientPair> gradients_;
+  std::vector<GradientSum> fixed_;         // this tree's fixed-point gradients (reused)
+  std::vector<std::uint32_t> row_buffer_;  // the last tree's row list, refilled by the next
+  HistogramPool histograms_;               // lent to every tree's grower
   std::vector<std::uint32_t> groups_;
   int num_outputs_ = 1;
   int start_round_ = 0;

@@ -36,15 +36,16 @@ class GrowSession {
   GrowSession(const Context& ctx, const BinnedMatrix& bins, const GrowerParams& params,
               std::span<const GradientSum> gradients, const GradientQuantizer& quantizer,
               std::span<const std::uint32_t> tree_features, std::uint64_t stream,
-              const std::atomic<bool>* cancel)
+              const std::atomic<bool>* cancel, HistogramPool* pool)
       : ctx_(ctx), bins_(bins), cuts_(bins.Cuts()), params_(params), gradients_(gradients),
         quantizer_(quantizer), tree_features_(tree_features), stream_(stream), cancel_(cancel),
-        bin_view_(BinnedViewOf(bins)), cut_view_(CutsViewOf(bins.Cuts())) {}
+        bin_view_(BinnedViewOf(bins)), cut_view_(CutsViewOf(bins.Cuts())),
+        pool_(pool != nullptr ? *pool : own_pool_) {}
 
   // A session whose splits come from `finder` (no gradients, no histograms of its own).
   GrowSession(const Context& ctx, const BinnedMatrix& bins, const GrowerParams& params,
               SplitFinder& finder, const std::atomic<bool>* cancel)
-      : GrowSession(ctx, bins, params, {}, kNoQuantizer, {}, 0, cancel) {
+      : GrowSession(ctx, bins, params, {}, kNoQuantizer, {}, 0, cancel, nullptr) {
     finder_ = &finder;
   }
 
@@ -95,8 +96,9 @@ class GrowSession {
            (params_.max_leaves == 0 || num_leaves_ < static_cast<std::size_t>(params_.max_leaves));
   }
 
-  void Finalize(const Candidate& c) {
+  void Finalize(Candidate& c) {
     result_.leaves.push_back(LeafRows{c.node, c.begin, c.end});
+    pool_.Give(std::move(c.hist));
   }
 
   void RunDepthwise(std::vector<Candidate> level) {
@@ -222,7 +224,10 @@ class GrowSession {
     for (std::size_t i = 0; i < parents.size(); ++i) {
       Candidate& l = children[2 * i];
       Candidate& r = children[2 * i + 1];
-      if (!MaySplitDeeper(l.depth)) continue;
+      if (!MaySplitDeeper(l.depth)) {
+        pool_.Give(std::move(parents[i].hist));
+        continue;
+      }
       Candidate& small = l.Rows() <= r.Rows() ? l : r;
       Candidate& large = l.Rows() <= r.Rows() ? r : l;
       to_build.push_back(&small);
@@ -241,7 +246,7 @@ class GrowSession {
     for (Candidate& c : direct) all.push_back(&c);
     std::vector<HistogramTask> tasks;
     for (Candidate* c : all) {
-      c->hist.assign(cuts_.TotalBins(), GradientSum{});
+      c->hist = pool_.Take(cuts_.TotalBins());
       tasks.push_back(
           HistogramTask{std::span<const std::uint32_t>(result_.rows).subspan(c->begin, c->Rows()),
                         c->hist});
@@ -355,6 +360,8 @@ class GrowSession {
   std::size_t num_leaves_ = 1;
   bool root_sum_ready_ = false;
   SplitFinder* finder_ = nullptr;
+  HistogramPool own_pool_;
+  HistogramPool& pool_;
   static constexpr GradientQuantizer kNoQuantizer{};
 };
 
@@ -374,14 +381,29 @@ std::int32_t GrowResult::LeafOfBinnedRow(const BinnedMatrix& bins, std::size_t r
   return node;
 }
 
-TreeGrower::TreeGrower(const Context& ctx, const BinnedMatrix& bins, GrowerParams params)
-    : ctx_(ctx), bins_(bins), params_(std::move(params)) {}
+std::vector<GradientSum> HistogramPool::Take(std::size_t bins) {
+  if (free_.empty()) return std::vector<GradientSum>(bins);
+  std::vector<GradientSum> hist = std::move(free_.back());
+  free_.pop_back();
+  hist.resize(bins);  // contents are stale: the histogram kernel overwrites them
+  return hist;
+}
+
+void HistogramPool::Give(std::vector<GradientSum>&& hist) {
+  if (!hist.empty()) free_.push_back(std::move(hist));
+  hist = {};
+}
+
+TreeGrower::TreeGrower(const Context& ctx, const BinnedMatrix& bins, GrowerParams params,
+                       HistogramPool* pool)
+    : ctx_(ctx), bins_(bins), params_(std::move(params)), pool_(pool) {}
 
 GrowResult TreeGrower::Grow(std::span<const GradientSum> gradients,
                             const GradientQuantizer& quantizer, std::vector<std::uint32_t> rows,
                             std::span<const std::uint32_t> tree_features, std::uint64_t stream,
                             const std::atomic<bool>* cancel) const {
-  GrowSession session(ctx_, bins_, params_, gradients, quantizer, tree_features, stream, cancel);
+  GrowSession session(ctx_, bins_, params_, gradients, quantizer, tree_features, stream, cancel,
+                      pool_);
   return session.Run(std::move(rows));
 }
 

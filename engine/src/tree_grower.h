@@ -78,9 +78,23 @@ class SplitFinder {
   virtual void FindSplits(std::span<const SplitQuery> nodes, std::span<SplitCandidate> best) = 0;
 };
 
+/// Histogram buffers handed from node to node and from tree to tree, so that a tree does not
+/// allocate and clear a fresh histogram per node (the histogram kernel overwrites them).
+/// Not thread-safe: one pool per training loop.
+class HistogramPool {
+ public:
+  std::vector<GradientSum> Take(std::size_t bins);
+  void Give(std::vector<GradientSum>&& hist);
+
+ private:
+  std::vector<std::vector<GradientSum>> free_;
+};
+
 class TreeGrower {
  public:
-  TreeGrower(const Context& ctx, const BinnedMatrix& bins, GrowerParams params);
+  /// `pool` (optional) lends the histograms; without one each tree uses its own.
+  TreeGrower(const Context& ctx, const BinnedMatrix& bins, GrowerParams params,
+             HistogramPool* pool = nullptr);
 
   /// `gradients`: one fixed-point pair per matrix row (rows outside `rows` are ignored).
   /// `rows`: the rows to grow on (sampled), ascending. `tree_features`: the features of this
@@ -98,6 +112,7 @@ class TreeGrower {
   const Context& ctx_;
   const BinnedMatrix& bins_;
   GrowerParams params_;
+  HistogramPool* pool_;
 };
 
 }  // namespace grove

@@ -1,12 +1,17 @@
-// CPU histogram build: oneTBB over row blocks with one private histogram per thread, then a
-// parallel element-wise reduction. Integer sums make the reduction order irrelevant.
+// CPU histogram build. All tasks of a call (a tree level's nodes) are cut into blocks of rows
+// and run in one oneTBB loop, so both small and mid-sized nodes keep every thread busy. The
+// first thread to reach a task writes straight into its output; any other thread that gets a
+// block of the same task adds into a private histogram, summed into the output at the end.
+// Integer sums make the result independent of which thread did what.
 #include <tbb/blocked_range.h>
 #include <tbb/enumerable_thread_specific.h>
 #include <tbb/parallel_for.h>
 #include <tbb/task_arena.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstring>
+#include <memory>
 #include <vector>
 
 #include "kernels/histogram.h"
@@ -14,10 +19,10 @@
 namespace grove::cpu_impl {
 namespace {
 
-// Rows per parallel block: large enough to amortise task overhead, small enough to balance.
+// Rows per block: large enough to amortise task overhead, small enough to balance.
 constexpr std::size_t kBlockRows = 4096;
-// Nodes with fewer rows are built by one thread each (many small nodes run side by side).
-constexpr std::size_t kParallelRows = 4 * kBlockRows;
+// Tasks with fewer rows stay one block (private copies would cost more than they balance).
+constexpr std::size_t kSplitRows = 4 * kBlockRows;
 // How far ahead to prefetch a row's bins: rows of a node are scattered after partitioning.
 constexpr std::size_t kPrefetchDistance = 16;
 
@@ -76,28 +81,91 @@ void Zero(std::span<GradientSum> hist) {
   std::memset(static_cast<void*>(hist.data()), 0, hist.size_bytes());
 }
 
-// One large node: each thread fills a private histogram over its blocks, then the private
-// histograms are summed into the output in parallel over bin ranges.
-void BuildLarge(const BinnedView& bins, const GradientSum* gradients, const HistogramTask& task) {
-  using Local = std::vector<GradientSum>;
-  tbb::enumerable_thread_specific<Local> locals([&] { return Local(bins.total_bins); });
-  const std::size_t n = task.rows.size();
-  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, kBlockRows),
+// A block of one task's rows.
+struct Block {
+  std::size_t task = 0;
+  std::size_t begin = 0;
+  std::size_t end = 0;
+};
+
+// The private histograms of one thread, by task.
+struct Privates {
+  std::vector<std::size_t> tasks;
+  std::vector<std::unique_ptr<GradientSum[]>> sums;
+
+  GradientSum* For(std::size_t task, std::size_t bins) {
+    for (std::size_t k = 0; k < tasks.size(); ++k) {
+      if (tasks[k] == task) return sums[k].get();
+    }
+    tasks.push_back(task);
+    sums.push_back(std::make_unique<GradientSum[]>(bins));  // value-initialised: zeros
+    return sums.back().get();
+  }
+};
+
+std::vector<Block> CutIntoBlocks(std::span<const HistogramTask> tasks) {
+  std::vector<Block> blocks;
+  for (std::size_t t = 0; t < tasks.size(); ++t) {
+    const std::size_t n = tasks[t].rows.size();
+    if (n < kSplitRows) {
+      blocks.push_back(Block{t, 0, n});
+      continue;
+    }
+    for (std::size_t begin = 0; begin < n; begin += kBlockRows) {
+      blocks.push_back(Block{t, begin, std::min(n, begin + kBlockRows)});
+    }
+  }
+  return blocks;
+}
+
+void BuildParallel(const BinnedView& bins, const GradientSum* gradients,
+                   std::span<const HistogramTask> tasks) {
+  const std::vector<Block> blocks = CutIntoBlocks(tasks);
+  constexpr int kNoOwner = -1;
+  const std::unique_ptr<std::atomic<int>[]> owner(new std::atomic<int>[tasks.size()]);
+  for (std::size_t t = 0; t < tasks.size(); ++t) owner[t].store(kNoOwner);
+  tbb::enumerable_thread_specific<Privates> privates;
+  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, blocks.size(), 1),
                     [&](const tbb::blocked_range<std::size_t>& range) {
-                      Local& local = locals.local();
-                      AccumulateRows(bins, gradients,
-                                     task.rows.subspan(range.begin(), range.size()), local.data());
-                    });
-  std::vector<GradientSum*> parts;
-  for (Local& local : locals) parts.push_back(local.data());
-  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, bins.total_bins, 1024),
-                    [&](const tbb::blocked_range<std::size_t>& range) {
-                      for (std::size_t b = range.begin(); b < range.end(); ++b) {
-                        GradientSum sum{};
-                        for (const GradientSum* part : parts) sum += part[b];
-                        task.histogram[b] = sum;
+                      const int me = tbb::this_task_arena::current_thread_index();
+                      for (std::size_t i = range.begin(); i < range.end(); ++i) {
+                        const Block& block = blocks[i];
+                        const HistogramTask& task = tasks[block.task];
+                        int expected = kNoOwner;
+                        GradientSum* out = nullptr;
+                        if (owner[block.task].compare_exchange_strong(expected, me)) {
+                          Zero(task.histogram);
+                          out = task.histogram.data();
+                        } else if (expected == me) {
+                          out = task.histogram.data();
+                        } else {
+                          out = privates.local().For(block.task, bins.total_bins);
+                        }
+                        AccumulateRows(bins, gradients,
+                                       task.rows.subspan(block.begin, block.end - block.begin),
+                                       out);
                       }
                     });
+  // Sum the private histograms into their tasks' outputs, in parallel over (task, bin range).
+  std::vector<std::vector<const GradientSum*>> parts(tasks.size());
+  for (Privates& p : privates) {
+    for (std::size_t k = 0; k < p.tasks.size(); ++k) parts[p.tasks[k]].push_back(p.sums[k].get());
+  }
+  std::vector<std::size_t> shared;
+  for (std::size_t t = 0; t < tasks.size(); ++t) {
+    if (!parts[t].empty()) shared.push_back(t);
+  }
+  constexpr std::size_t kReduceBins = 4096;
+  const std::size_t ranges = (bins.total_bins + kReduceBins - 1) / kReduceBins;
+  tbb::parallel_for(std::size_t{0}, shared.size() * ranges, [&](std::size_t job) {
+    const std::size_t t = shared[job / ranges];
+    const std::size_t begin = (job % ranges) * kReduceBins;
+    const std::size_t end = std::min<std::size_t>(bins.total_bins, begin + kReduceBins);
+    GradientSum* out = tasks[t].histogram.data();
+    for (const GradientSum* part : parts[t]) {
+      for (std::size_t b = begin; b < end; ++b) out[b] += part[b];
+    }
+  });
 }
 
 }  // namespace
@@ -105,22 +173,15 @@ void BuildLarge(const BinnedView& bins, const GradientSum* gradients, const Hist
 void BuildHistograms(const Context& ctx, const BinnedView& bins,
                      std::span<const GradientSum> gradients,
                      std::span<const HistogramTask> tasks) {
-  tbb::task_arena arena(ctx.Threads());
-  arena.execute([&] {
-    std::vector<std::size_t> small;
-    for (std::size_t t = 0; t < tasks.size(); ++t) {
-      if (tasks[t].rows.size() >= kParallelRows && ctx.Threads() > 1) {
-        BuildLarge(bins, gradients.data(), tasks[t]);
-      } else {
-        small.push_back(t);
-      }
-    }
-    tbb::parallel_for(std::size_t{0}, small.size(), [&](std::size_t i) {
-      const HistogramTask& task = tasks[small[i]];
+  if (ctx.Threads() == 1 || tasks.empty()) {
+    for (const HistogramTask& task : tasks) {
       Zero(task.histogram);
       AccumulateRows(bins, gradients.data(), task.rows, task.histogram.data());
-    });
-  });
+    }
+    return;
+  }
+  tbb::task_arena arena(ctx.Threads());
+  arena.execute([&] { BuildParallel(bins, gradients.data(), tasks); });
 }
 
 void SubtractHistogram(const Context& ctx, std::span<const GradientSum> parent,

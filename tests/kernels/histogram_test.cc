@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <numeric>
 
 #include "kernel_fixture.h"
@@ -42,6 +43,41 @@ TEST_CASE("BuildHistograms equals a scalar reference for every thread count", "[
     CHECK(h_all == ScalarHistogram(fx, all));
     CHECK(h_odd == ScalarHistogram(fx, odd));
     CHECK(h_few == ScalarHistogram(fx, few));
+  }
+}
+
+TEST_CASE("BuildHistograms overwrites a level of nodes of every size, sharing blocks", "[unit]") {
+  // Tasks as a tree level hands them over, from no rows to many blocks, in buffers that still
+  // hold an earlier node's sums (they must be overwritten, not added to).
+  const test::BinnedFixture fx(120'000, 6, 30, false, 5);
+  const std::vector<std::size_t> sizes = {70'000, 20'000, 16'384, 9'000, 4'096, 613, 1, 0};
+  std::vector<std::vector<std::uint32_t>> nodes;
+  std::size_t next = 0;
+  for (const std::size_t size : sizes) {
+    std::vector<std::uint32_t> rows;
+    // Every third row from a different start, so that rows are scattered as in real nodes.
+    for (std::size_t k = 0; k < size; ++k) {
+      rows.push_back(static_cast<std::uint32_t>((next + 3 * k) % fx.rows));
+    }
+    std::sort(rows.begin(), rows.end());
+    rows.erase(std::unique(rows.begin(), rows.end()), rows.end());
+    next += 1;
+    nodes.push_back(std::move(rows));
+  }
+  for (const int threads : {1, 2, 3, 8}) {
+    INFO("threads " << threads);
+    Context ctx;
+    ctx.nthread = threads;
+    const BinnedView v = fx.View();
+    std::vector<std::vector<GradientSum>> hists(nodes.size(),
+                                                std::vector<GradientSum>(v.total_bins, {7, -7}));
+    std::vector<HistogramTask> tasks;
+    for (std::size_t i = 0; i < nodes.size(); ++i) tasks.push_back({nodes[i], hists[i]});
+    BuildHistograms(ctx, v, fx.gradients, tasks);
+    for (std::size_t i = 0; i < nodes.size(); ++i) {
+      INFO("node of " << nodes[i].size() << " rows");
+      CHECK(hists[i] == ScalarHistogram(fx, nodes[i]));
+    }
   }
 }
 
