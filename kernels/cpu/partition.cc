@@ -1,10 +1,13 @@
-// CPU stable partition: count each block's left rows, prefix-sum the counts, scatter into a
-// scratch buffer at the block's offsets, copy back. Small nodes run whole, side by side.
+// CPU stable partition of every node of a level at once. The nodes' rows are cut into blocks
+// that run in one oneTBB loop: each block writes its left rows and its right rows, in order,
+// to two scratch arrays (without branches: every row is written to both, and only one cursor
+// moves). Then per-node prefix sums of the blocks' left counts give each block's place, and
+// a second loop copies the blocks' halves back into the node's range.
 #include <tbb/parallel_for.h>
 #include <tbb/task_arena.h>
 
 #include <algorithm>
-#include <memory>
+#include <cstdint>
 #include <vector>
 
 #include "kernels/partition.h"
@@ -14,87 +17,144 @@ namespace {
 
 constexpr std::size_t kBlockRows = 8192;
 
-// Reads the split feature's bin of a row: from the column-major copy when there is one (a
-// node's rows are ascending, so neighbouring rows share cache lines), else row-major.
+// Whether a row goes left: reads the split feature's bin from the column-major copy when there
+// is one (a node's rows are ascending, so neighbouring rows share cache lines), else from the
+// row-major matrix; SplitCandidate::GoesLeft in arithmetic form, which compiles to no branch.
 template <typename BinT>
-struct Decider {
-  const BinT* base;    // column f's first bin, or the row-major matrix
-  std::size_t stride;  // 1 for a column, features for rows
-  const PartitionTask& task;
-  Decider(const BinT* rows, const BinT* cols, std::size_t n_rows, std::size_t features,
-          const PartitionTask& t)
-      : base(cols != nullptr ? cols + t.feature * n_rows : rows + t.feature),
-        stride(cols != nullptr ? 1 : features),
-        task(t) {}
+class Decider {
+ public:
+  Decider(const BinnedView& bins, const BinT* rows, const BinT* cols, const PartitionTask& t)
+      : base_(cols != nullptr ? cols + t.feature * bins.rows : rows + t.feature),
+        stride_(cols != nullptr ? 1 : bins.features),
+        last_left_(t.split.split_bin == SplitCandidate::kNoBinLeft
+                       ? -1
+                       : static_cast<std::int64_t>(t.split.split_bin)),
+        missing_bin_(t.missing_bin),
+        missing_left_(t.split.missing_left) {}
+
   bool operator()(std::uint32_t row) const {
-    const std::uint32_t bin = base[static_cast<std::size_t>(row) * stride];
-    return task.split.GoesLeft(bin, task.missing_bin);
+    const std::uint32_t bin = base_[static_cast<std::size_t>(row) * stride_];
+    const bool missing = bin == missing_bin_;
+    const bool below = static_cast<std::int64_t>(bin) <= last_left_;
+    return (missing & missing_left_) | (!missing & below);
   }
+
+ private:
+  const BinT* base_;
+  std::size_t stride_;
+  std::int64_t last_left_;  // bins up to this one go left; -1: none does
+  std::uint32_t missing_bin_;
+  bool missing_left_;
 };
 
-template <typename Decide>
-void PartitionSerial(PartitionTask& task, Decide decide, std::vector<std::uint32_t>& scratch) {
-  scratch.clear();
+// A block of one task's rows: [begin, end) of task.rows; `scratch` is where its rows start
+// in the scratch arrays; `left` is filled by the first pass.
+struct Block {
+  std::size_t task = 0;
+  std::size_t begin = 0;
+  std::size_t end = 0;
+  std::size_t scratch = 0;
   std::size_t left = 0;
-  for (const std::uint32_t row : task.rows) {
-    if (decide(row)) {
-      task.rows[left++] = row;  // never overtakes the read position: stable in place
-    } else {
-      scratch.push_back(row);
-    }
-  }
-  std::copy(scratch.begin(), scratch.end(), task.rows.begin() + static_cast<std::ptrdiff_t>(left));
-  task.left_count = left;
-}
+};
 
-template <typename Decide>
-void PartitionParallel(PartitionTask& task, Decide decide) {
-  const std::size_t n = task.rows.size();
-  const std::size_t blocks = (n + kBlockRows - 1) / kBlockRows;
-  std::vector<std::size_t> left_counts(blocks);
-  // Scratch arrays are written before they are read: default-initialised, not zeroed, which
-  // saves two passes over 5 bytes per row.
-  const std::unique_ptr<std::uint8_t[]> goes_left(new std::uint8_t[n]);
-  tbb::parallel_for(std::size_t{0}, blocks, [&](std::size_t b) {
-    const std::size_t end = std::min(n, (b + 1) * kBlockRows);
-    std::size_t count = 0;
-    for (std::size_t i = b * kBlockRows; i < end; ++i) {
-      goes_left[i] = decide(task.rows[i]) ? 1 : 0;
-      count += goes_left[i];
+// The calling thread's scratch arrays, grown as needed and kept from one call to the next (no
+// fresh pages for every level of every tree). A thread that re-enters while its scratch is in
+// use (oneTBB may run another task while it waits) gets private arrays instead.
+class ScratchLease {
+ public:
+  explicit ScratchLease(std::size_t n) {
+    thread_local Scratch kept;
+    scratch_ = kept.in_use ? &own_ : &kept;
+    scratch_->in_use = true;
+    if (scratch_->lefts.size() < n) {
+      scratch_->lefts.resize(n);
+      scratch_->rights.resize(n);
     }
-    left_counts[b] = count;
-  });
-  std::vector<std::size_t> left_offset(blocks + 1, 0);
-  for (std::size_t b = 0; b < blocks; ++b) left_offset[b + 1] = left_offset[b] + left_counts[b];
-  const std::size_t total_left = left_offset[blocks];
-  const std::unique_ptr<std::uint32_t[]> out(new std::uint32_t[n]);
-  tbb::parallel_for(std::size_t{0}, blocks, [&](std::size_t b) {
-    std::size_t l = left_offset[b];
-    std::size_t r = total_left + b * kBlockRows - left_offset[b];
-    const std::size_t end = std::min(n, (b + 1) * kBlockRows);
-    for (std::size_t i = b * kBlockRows; i < end; ++i) {
-      out[goes_left[i] ? l++ : r++] = task.rows[i];
-    }
-  });
-  std::copy(out.get(), out.get() + n, task.rows.begin());
-  task.left_count = total_left;
-}
+    lefts = scratch_->lefts.data();
+    rights = scratch_->rights.data();
+  }
+  ~ScratchLease() { scratch_->in_use = false; }
+  ScratchLease(const ScratchLease&) = delete;
+  ScratchLease& operator=(const ScratchLease&) = delete;
+
+  std::uint32_t* lefts = nullptr;
+  std::uint32_t* rights = nullptr;
+
+ private:
+  struct Scratch {
+    std::vector<std::uint32_t> lefts;
+    std::vector<std::uint32_t> rights;
+    bool in_use = false;
+  };
+  Scratch own_;
+  Scratch* scratch_ = nullptr;
+};
 
 template <typename BinT>
-void Run(const BinT* bins, const BinT* cols, std::size_t rows, std::size_t features,
+void Run(const BinnedView& bins, const BinT* row_bins, const BinT* col_bins,
          std::span<PartitionTask> tasks) {
-  std::vector<std::size_t> small;
+  std::vector<Block> blocks;
+  std::size_t total = 0;
   for (std::size_t t = 0; t < tasks.size(); ++t) {
-    if (tasks[t].rows.size() >= 4 * kBlockRows) {
-      PartitionParallel(tasks[t], Decider<BinT>(bins, cols, rows, features, tasks[t]));
-    } else {
-      small.push_back(t);
+    const std::size_t n = tasks[t].rows.size();
+    for (std::size_t begin = 0; begin < n; begin += kBlockRows) {
+      blocks.push_back(Block{t, begin, std::min(n, begin + kBlockRows), total + begin, 0});
     }
+    total += n;
   }
-  tbb::parallel_for(std::size_t{0}, small.size(), [&](std::size_t i) {
-    thread_local std::vector<std::uint32_t> scratch;
-    PartitionTask& task = tasks[small[i]];
-    PartitionSerial(task, Decider<BinT>(bins, cols, rows, features, task), scratch);
+  ScratchLease scratch(total);
+  std::vector<Decider<BinT>> deciders;
+  deciders.reserve(tasks.size());
+  for (const PartitionTask& task : tasks) deciders.emplace_back(bins, row_bins, col_bins, task);
+
+  tbb::parallel_for(std::size_t{0}, blocks.size(), [&](std::size_t b) {
+    Block& block = blocks[b];
+    const std::span<const std::uint32_t> rows = tasks[block.task].rows;
+    const Decider<BinT>& decide = deciders[block.task];
+    std::uint32_t* const lefts = scratch.lefts + block.scratch;
+    std::uint32_t* const rights = scratch.rights + block.scratch;
+    // Decide the whole block first: its loads of scattered bins do not wait on the cursors
+    // of the writes below, so the processor overlaps them.
+    std::uint8_t goes_left[kBlockRows];
+    const std::size_t size = block.end - block.begin;
+    for (std::size_t i = 0; i < size; ++i) goes_left[i] = decide(rows[block.begin + i]) ? 1 : 0;
+    std::size_t l = 0;
+    std::size_t r = 0;
+    for (std::size_t i = 0; i < size; ++i) {
+      const std::uint32_t row = rows[block.begin + i];
+      lefts[l] = row;
+      rights[r] = row;
+      l += goes_left[i];
+      r += 1U - goes_left[i];
+    }
+    block.left = l;
+  });
+
+  // Each block's place: its task's earlier blocks' lefts before its lefts, all the task's
+  // lefts and its earlier blocks' rights before its rights.
+  std::vector<std::size_t> left_before(blocks.size());
+  for (std::size_t b = 0; b < blocks.size();) {
+    const std::size_t t = blocks[b].task;
+    std::size_t sum = 0;
+    for (; b < blocks.size() && blocks[b].task == t; ++b) {
+      left_before[b] = sum;
+      sum += blocks[b].left;
+    }
+    tasks[t].left_count = sum;
+  }
+  for (PartitionTask& task : tasks) {
+    if (task.rows.empty()) task.left_count = 0;
+  }
+
+  tbb::parallel_for(std::size_t{0}, blocks.size(), [&](std::size_t b) {
+    const Block& block = blocks[b];
+    PartitionTask& task = tasks[block.task];
+    const std::size_t rights = block.end - block.begin - block.left;
+    const std::size_t right_before = block.begin - left_before[b];
+    std::copy_n(scratch.lefts + block.scratch, block.left,
+                task.rows.begin() + static_cast<std::ptrdiff_t>(left_before[b]));
+    std::copy_n(scratch.rights + block.scratch, rights,
+                task.rows.begin() + static_cast<std::ptrdiff_t>(task.left_count + right_before));
   });
 }
 
@@ -104,9 +164,9 @@ void PartitionRows(const Context& ctx, const BinnedView& bins, std::span<Partiti
   tbb::task_arena arena(ctx.Threads());
   arena.execute([&] {
     if (bins.bins8 != nullptr) {
-      Run(bins.bins8, bins.cols8, bins.rows, bins.features, tasks);
+      Run(bins, bins.bins8, bins.cols8, tasks);
     } else {
-      Run(bins.bins16, bins.cols16, bins.rows, bins.features, tasks);
+      Run(bins, bins.bins16, bins.cols16, tasks);
     }
   });
 }
