@@ -2,7 +2,8 @@
 // that run in one oneTBB loop: each block writes its left rows and its right rows, in order,
 // to two scratch arrays (without branches: every row is written to both, and only one cursor
 // moves). Then per-node prefix sums of the blocks' left counts give each block's place, and
-// a second loop copies the blocks' halves back into the node's range.
+// a second loop copies the blocks' halves back into the node's range. With one thread (the
+// trees of a forest) each node is partitioned in place instead.
 #include <tbb/parallel_for.h>
 #include <tbb/task_arena.h>
 
@@ -90,6 +91,35 @@ class ScratchLease {
   Scratch* scratch_ = nullptr;
 };
 
+// One thread: each node in place, lefts moving down its range and rights to the scratch.
+template <typename BinT>
+void RunSerial(const BinnedView& bins, const BinT* row_bins, const BinT* col_bins,
+               std::span<PartitionTask> tasks) {
+  std::size_t most = 0;
+  for (const PartitionTask& task : tasks) most = std::max(most, task.rows.size());
+  ScratchLease scratch(most);
+  for (PartitionTask& task : tasks) {
+    const Decider<BinT> decide(bins, row_bins, col_bins, task);
+    const std::size_t n = task.rows.size();
+    std::size_t l = 0;
+    std::size_t r = 0;
+    for (std::size_t begin = 0; begin < n; begin += kBlockRows) {
+      const std::size_t size = std::min(kBlockRows, n - begin);
+      std::uint8_t goes_left[kBlockRows];  // decided first, as in Run
+      for (std::size_t i = 0; i < size; ++i) goes_left[i] = decide(task.rows[begin + i]) ? 1 : 0;
+      for (std::size_t i = 0; i < size; ++i) {
+        const std::uint32_t row = task.rows[begin + i];
+        task.rows[l] = row;  // l never passes the read position
+        scratch.rights[r] = row;
+        l += goes_left[i];
+        r += 1U - goes_left[i];
+      }
+    }
+    std::copy_n(scratch.rights, r, task.rows.begin() + static_cast<std::ptrdiff_t>(l));
+    task.left_count = l;
+  }
+}
+
 template <typename BinT>
 void Run(const BinnedView& bins, const BinT* row_bins, const BinT* col_bins,
          std::span<PartitionTask> tasks) {
@@ -161,6 +191,14 @@ void Run(const BinnedView& bins, const BinT* row_bins, const BinT* col_bins,
 }  // namespace
 
 void PartitionRows(const Context& ctx, const BinnedView& bins, std::span<PartitionTask> tasks) {
+  if (ctx.Threads() == 1) {
+    if (bins.bins8 != nullptr) {
+      RunSerial(bins, bins.bins8, bins.cols8, tasks);
+    } else {
+      RunSerial(bins, bins.bins16, bins.cols16, tasks);
+    }
+    return;
+  }
   tbb::task_arena arena(ctx.Threads());
   arena.execute([&] {
     if (bins.bins8 != nullptr) {
