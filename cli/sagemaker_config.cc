@@ -23,6 +23,14 @@ using nlohmann::json;
 
 constexpr const char* kChannelNames[] = {"train", "validation", "test"};
 
+// A channel with the defaults of everything its configuration may set.
+ChannelSpec Channel(std::string name, fs::path path) {
+  ChannelSpec channel;
+  channel.name = std::move(name);
+  channel.path = std::move(path);
+  return channel;
+}
+
 std::optional<std::string> Env(const char* name) {
   const char* value = std::getenv(name);
   if (value == nullptr || *value == '\0') return std::nullopt;
@@ -151,7 +159,7 @@ std::vector<ChannelSpec> ContainerChannels(const fs::path& root) {
   if (!config.has_value()) {
     for (const char* name : kChannelNames) {
       std::error_code ec;
-      if (fs::exists(data / name, ec)) channels.push_back({name, data / name});
+      if (fs::exists(data / name, ec)) channels.push_back(Channel(name, data / name));
     }
     Log(LogLevel::kInfo, fmt::format("{} not found: using the channel directories under {}",
                                      config_path.string(), data.string()));
@@ -169,7 +177,7 @@ std::vector<ChannelSpec> ContainerChannels(const fs::path& root) {
           "and test; rename the input in fit() or remove it",
           config_path.string(), name));
     }
-    ChannelSpec channel{name, data / name};
+    ChannelSpec channel = Channel(name, data / name);
     ApplyChannelConfig(channel, entry, config_path.string());
     channels.push_back(std::move(channel));
   }
@@ -193,7 +201,7 @@ std::vector<ChannelSpec> FlagChannels(const FitArgs& args, bool use_env) {
       if (auto env = Env(("SM_CHANNEL_" + upper).c_str())) path = fs::path(*env);
     }
     if (!path.has_value()) continue;
-    ChannelSpec channel{name, *path};
+    ChannelSpec channel = Channel(name, *path);
     if (config.has_value() && config->is_object() && config->contains(name)) {
       ApplyChannelConfig(channel, (*config)[name], "SM_INPUT_DATA_CONFIG");
     }
