@@ -16,6 +16,8 @@
 #include <span>
 #include <vector>
 
+#include "kernels/common/counter_random.h"
+
 namespace grove {
 
 enum RandomStream : std::uint64_t {
@@ -28,12 +30,7 @@ enum RandomStream : std::uint64_t {
 
 class Random {
  public:
-  static std::uint64_t Mix(std::uint64_t x) {
-    x += 0x9E3779B97F4A7C15ULL;
-    x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    x = (x ^ (x >> 27)) * 0x94D049BB133111EBULL;
-    return x ^ (x >> 31);
-  }
+  static std::uint64_t Mix(std::uint64_t x) { return CounterMix(x); }
   static Random For(std::uint64_t seed, std::uint64_t stream, std::uint64_t a = 0,
                     std::uint64_t b = 0, std::uint64_t c = 0) {
     return Random(Mix(Mix(Mix(Mix(seed) ^ stream) ^ a) ^ b) ^ c);
@@ -55,7 +52,7 @@ class Random {
   /// A uniform draw for the `index`-th item of a stream without generating the ones before
   /// it (rows of a row sample are decided independently and in parallel).
   static double UniformAt(std::uint64_t stream_key, std::uint64_t index) {
-    return static_cast<double>(Mix(stream_key ^ Mix(index)) >> 11) * 0x1.0p-53;
+    return CounterUniform(stream_key, index);  // shared with the CUDA row sample
   }
 
  private:

@@ -40,6 +40,15 @@ void CopyToHost(void*, const void*, std::size_t) {
 void FillZero(StreamView, void*, std::size_t) {
   NoCuda();
 }
+void CopyToDeviceOn(StreamView, void*, const void*, std::size_t) {
+  NoCuda();
+}
+void CopyToHostOn(StreamView, void*, const void*, std::size_t) {
+  NoCuda();
+}
+void CopyOnDevice(StreamView, void*, const void*, std::size_t) {
+  NoCuda();
+}
 void SynchronizeDevice() {
   NoCuda();
 }
@@ -100,6 +109,9 @@ void UpdatePredictionCache(StreamView, const std::uint32_t*, std::span<const Lea
   NoCuda();
 }
 double BinaryRocAuc(StreamView, const float*, const float*, const float*, std::size_t) {
+  NoCuda();
+}
+void ZeroUnsampledRows(StreamView, std::uint64_t, double, std::size_t, GradientSum*) {
   NoCuda();
 }
 void RequireDeviceMemory(int, const MemoryEstimate&) {

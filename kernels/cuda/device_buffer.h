@@ -31,6 +31,13 @@ void DeviceFree(void* pointer) noexcept;
 void CopyToDevice(void* d_destination, const void* source, std::size_t bytes);
 void CopyToHost(void* destination, const void* d_source, std::size_t bytes);
 void FillZero(StreamView stream, void* d_pointer, std::size_t bytes);
+/// Stream-ordered copies: they run after the work already queued on `stream` (the synchronous
+/// copies above use the legacy default stream, which a non-blocking Stream does not wait for).
+/// CopyToDeviceOn returns when `source` may be reused; CopyToHostOn synchronizes the stream,
+/// so `destination` holds the data when it returns; CopyOnDevice is asynchronous.
+void CopyToDeviceOn(StreamView stream, void* d_destination, const void* source, std::size_t bytes);
+void CopyToHostOn(StreamView stream, void* destination, const void* d_source, std::size_t bytes);
+void CopyOnDevice(StreamView stream, void* d_destination, const void* d_source, std::size_t bytes);
 void SynchronizeDevice();
 int CurrentDevice();
 void SetDevice(int ordinal);

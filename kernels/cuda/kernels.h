@@ -59,6 +59,14 @@ void QuantizeGradients(StreamView stream, const GradientQuantizer& quantizer,
                        const GradientPair* d_gradients, std::size_t rows, int outputs, int output,
                        GradientSum* d_fixed);
 
+/// Row subsampling without compaction: d_fixed[r] = {0, 0} for every row r that the CPU
+/// booster's row sample leaves out (CounterUniform(stream_key, r) >= fraction, i.e.
+/// Random::UniformAt). Rows with zero gradients add nothing to any histogram sum, so trees
+/// grown on all rows equal trees grown on the sampled rows only, and every row still reaches
+/// a leaf for the prediction cache (as the CPU's binned traversal of left-out rows does).
+void ZeroUnsampledRows(StreamView stream, std::uint64_t stream_key, double fraction,
+                       std::size_t rows, GradientSum* d_fixed);
+
 // ---- histograms ------------------------------------------------------------------------------
 
 /// Feature groups and limits for one device and one quantized matrix; build once per job.

@@ -32,6 +32,27 @@ void FillZero(StreamView stream, void* d_pointer, std::size_t bytes) {
   GROVE_CUDA_CHECK(cudaMemsetAsync(d_pointer, 0, bytes, static_cast<cudaStream_t>(stream.handle)));
 }
 
+void CopyToDeviceOn(StreamView stream, void* d_destination, const void* source, std::size_t bytes) {
+  if (bytes == 0) return;
+  // From pageable memory the source is staged before the call returns (launch.cuh's Upload
+  // relies on the same rule), so the caller may reuse it at once.
+  GROVE_CUDA_CHECK(cudaMemcpyAsync(d_destination, source, bytes, cudaMemcpyHostToDevice,
+                                   static_cast<cudaStream_t>(stream.handle)));
+}
+
+void CopyToHostOn(StreamView stream, void* destination, const void* d_source, std::size_t bytes) {
+  if (bytes == 0) return;
+  const auto s = static_cast<cudaStream_t>(stream.handle);
+  GROVE_CUDA_CHECK(cudaMemcpyAsync(destination, d_source, bytes, cudaMemcpyDeviceToHost, s));
+  GROVE_CUDA_CHECK(cudaStreamSynchronize(s));  // the host reads `destination` next
+}
+
+void CopyOnDevice(StreamView stream, void* d_destination, const void* d_source, std::size_t bytes) {
+  if (bytes == 0) return;
+  GROVE_CUDA_CHECK(cudaMemcpyAsync(d_destination, d_source, bytes, cudaMemcpyDeviceToDevice,
+                                   static_cast<cudaStream_t>(stream.handle)));
+}
+
 void SynchronizeDevice() {
   GROVE_CUDA_CHECK(cudaDeviceSynchronize());
 }
