@@ -11,30 +11,17 @@
 
 #include <fmt/format.h>
 
+#include "engine/src/cuda_options.h"
 #include "engine/src/data_checks.h"
 #include "engine/src/forest.h"
 #include "engine/src/predict_views.h"
 #include "engine/src/random.h"
 #include "engine/src/tree_grower.h"
 #include "grove/errors.h"
+#include "kernels/cuda/device.h"
 
 namespace grove {
 namespace {
-
-// Adds one tree's output for `output` to every row's margin through the prediction kernel.
-// The kernel starts each row at 0.0f, and 0.0f + leaf == leaf exactly, so the cache holds the
-// same bits as Model::Predict's base + trees summed in tree order.
-void AddTreeMargins(const Tree& tree, const MatrixView& x, int output, int outputs, int nthread,
-                    std::vector<float>& margins) {
-  const cpu_impl::PredictTree view = PredictViewOf(tree, output);
-  const std::vector<float> zero(static_cast<std::size_t>(outputs), 0.0f);
-  std::vector<float> contribution(margins.size());
-  cpu_impl::PredictMargins(std::span(&view, 1), PredictInputOf(x), zero, nthread, contribution);
-  for (std::size_t r = 0; r < x.rows; ++r) {
-    const std::size_t i = r * static_cast<std::size_t>(outputs) + static_cast<std::size_t>(output);
-    margins[i] += contribution[i];
-  }
-}
 
 // The objective's label check, its message and error prefixed with the set's name as the
 // other data checks are.
@@ -93,10 +80,7 @@ void Booster::Setup() {
         "algorithm=random_forest: grove::Train trains gradient-boosted trees; forests are "
         "trained by the forest trainer (set algorithm=gbdt here)");
   }
-  if (!ctx_.device.IsCpu()) {
-    throw InvalidInput(fmt::format(
-        "device={}: this build trains on the CPU only; set device=cpu", ctx_.device.ToString()));
-  }
+  if (ctx_.device.IsCuda()) RequireCudaTraining(params_, cuda_impl::DeviceCount());
   if (train_.NumRows() == 0) throw InvalidInput("train: the training data has no rows");
   detail::CheckDataShape(train_, "train", train_.NumFeatures());
   objective_ = Objective::Create(params_);
@@ -176,11 +160,20 @@ void Booster::InitMargins() {
     if (!cache.is_train) cache.margins = initial(*set.data);
     eval_caches_.push_back(std::move(cache));
   }
+  if (ctx_.device.IsCuda()) {  // gradients and the training cache live on the device
+    cuda_ = std::make_unique<CudaSession>(ctx_, params_, bins_, train_, train_margins_,
+                                          num_outputs_);
+    return;
+  }
   gradients_.resize(train_margins_.size());
 }
 
 bool Booster::TrainRound(int iteration) {
-  objective_->Gradients(ctx_, train_margins_, train_.labels, train_.weights, gradients_);
+  if (cuda_) {
+    cuda_->ComputeGradients();
+  } else {
+    objective_->Gradients(ctx_, train_margins_, train_.labels, train_.weights, gradients_);
+  }
   const std::size_t trees_before = model_.trees.size();
   try {
     for (int output = 0; output < num_outputs_; ++output) {
@@ -195,6 +188,10 @@ bool Booster::TrainRound(int iteration) {
 }
 
 void Booster::GrowTree(int iteration, int output, int parallel_index) {
+  if (cuda_) {
+    GrowTreeOnDevice(iteration, output, parallel_index);  // booster_cuda.cc
+    return;
+  }
   const std::size_t n = train_.NumRows();
   const auto tree_index = static_cast<std::uint64_t>(output * params_.num_parallel_tree +
                                                      parallel_index);
@@ -248,28 +245,7 @@ void Booster::GrowTree(int iteration, int output, int parallel_index) {
                     });
   const std::span<const GradientSum> fixed = fixed_;
 
-  GrowerParams grower_params;
-  grower_params.split.lambda = params_.lambda;
-  grower_params.split.alpha = params_.alpha;
-  grower_params.split.min_child_weight = params_.min_child_weight;
-  // XGBoost caps count:poisson's leaf weights at 0.7 unless max_delta_step is set.
-  grower_params.split.max_delta_step = params_.max_delta_step > 0.0
-                                           ? params_.max_delta_step
-                                           : objective_->DefaultMaxDeltaStep();
-  grower_params.split.min_split_loss = params_.gamma;
-  grower_params.max_depth = params_.EffectiveMaxDepth();
-  grower_params.max_leaves = params_.max_leaves;
-  grower_params.lossguide = params_.grow_policy == "lossguide";
-  grower_params.eta = params_.eta;
-  grower_params.colsample_bylevel = params_.colsample_bylevel;
-  grower_params.colsample_bynode = params_.colsample_bynode;
-  for (std::size_t f = 0; f < train_.NumFeatures(); ++f) {
-    const int c = f < params_.monotone_constraints.size() ? params_.monotone_constraints[f] : 0;
-    grower_params.monotone.push_back(static_cast<std::int8_t>(c));
-  }
-  for (const auto& set : params_.interaction_constraints) {
-    grower_params.interaction_sets.emplace_back(set.begin(), set.end());
-  }
+  const GrowerParams grower_params = MakeGrowerParams();
   const TreeGrower grower(ctx_, bins_, grower_params, &histograms_);
   const std::uint64_t stream = Random::For(seed, kStreamByNode, round, tree_index).Next();
   GrowResult grown = grower.Grow(fixed, quantizer, std::move(rows), tree_features, stream,
@@ -316,8 +292,38 @@ void Booster::GrowTree(int iteration, int output, int parallel_index) {
   row_buffer_ = std::move(grown.rows);
 }
 
+GrowerParams Booster::MakeGrowerParams() const {
+  GrowerParams grower_params;
+  grower_params.split.lambda = params_.lambda;
+  grower_params.split.alpha = params_.alpha;
+  grower_params.split.min_child_weight = params_.min_child_weight;
+  // XGBoost caps count:poisson's leaf weights at 0.7 unless max_delta_step is set.
+  grower_params.split.max_delta_step = params_.max_delta_step > 0.0
+                                           ? params_.max_delta_step
+                                           : objective_->DefaultMaxDeltaStep();
+  grower_params.split.min_split_loss = params_.gamma;
+  grower_params.max_depth = params_.EffectiveMaxDepth();
+  grower_params.max_leaves = params_.max_leaves;
+  grower_params.lossguide = params_.grow_policy == "lossguide";
+  grower_params.eta = params_.eta;
+  grower_params.colsample_bylevel = params_.colsample_bylevel;
+  grower_params.colsample_bynode = params_.colsample_bynode;
+  for (std::size_t f = 0; f < train_.NumFeatures(); ++f) {
+    const int c = f < params_.monotone_constraints.size() ? params_.monotone_constraints[f] : 0;
+    grower_params.monotone.push_back(static_cast<std::int8_t>(c));
+  }
+  for (const auto& set : params_.interaction_constraints) {
+    grower_params.interaction_sets.emplace_back(set.begin(), set.end());
+  }
+  return grower_params;
+}
+
 RoundInfo Booster::Evaluate(int iteration) {
   RoundInfo round;
+  // device=cuda: the training cache is on the device; copy it back when "train" is evaluated.
+  const bool train_evaluated = std::any_of(eval_caches_.begin(), eval_caches_.end(),
+                                           [](const EvalCache& c) { return c.is_train; });
+  if (cuda_ && train_evaluated) cuda_->CopyMargins(train_margins_);
   round.iteration = iteration;
   const Objective& transform = eval_objective_ ? *eval_objective_ : *objective_;
   for (EvalCache& cache : eval_caches_) {
@@ -356,7 +362,10 @@ void CheckLabels(const TrainParams& params, std::span<const float> labels, std::
 
 Model Train(const TrainParams& params, const DataSet& train, std::span<const EvalSet> evals,
             const TrainOptions& options) {
-  if (params.IsForest()) return TrainForest(params, train, evals, options);
+  if (params.IsForest()) {
+    if (params.device.IsCuda()) CheckCudaOptions(params);  // names the option: "on the GPU"
+    return TrainForest(params, train, evals, options);
+  }
   Booster booster(params, train, evals, options);
   return booster.Run();
 }

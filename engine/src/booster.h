@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/src/cuda_session.h"
 #include "engine/src/matrix_view.h"
 #include "engine/src/objective.h"
 #include "engine/src/quantize.h"
@@ -41,6 +42,9 @@ class Booster {
   /// Grows the trees of round `iteration`; false when cancelled (the round is dropped).
   bool TrainRound(int iteration);
   void GrowTree(int iteration, int output, int parallel_index);
+  /// GrowTree for device=cuda, on the device session (booster_cuda.cc).
+  void GrowTreeOnDevice(int iteration, int output, int parallel_index);
+  GrowerParams MakeGrowerParams() const;
   RoundInfo Evaluate(int iteration);
   /// Early stopping bookkeeping; true when training should stop after this round.
   bool UpdateEarlyStopping(const RoundInfo& round);
@@ -63,6 +67,7 @@ class Booster {
   std::vector<std::uint32_t> row_buffer_;  // the last tree's row list, refilled by the next
   HistogramPool histograms_;               // lent to every tree's grower
   std::vector<std::uint32_t> groups_;
+  std::unique_ptr<CudaSession> cuda_;  // device=cuda: the job's data on the GPU
   int num_outputs_ = 1;
   int start_round_ = 0;
   double best_score_ = 0.0;

@@ -345,6 +345,16 @@ std::unique_ptr<Objective> Objective::Create(const TrainParams& params) {
       fmt::format("objective: got \"{}\", expected one of {}", params.objective, KnownNames()));
 }
 
+ObjectiveMath ObjectiveMathOf(const TrainParams& params) {
+  const std::string_view name =
+      params.objective == "reg:linear" ? std::string_view("reg:squarederror") : params.objective;
+  for (const Spec& spec : kSpecs) {
+    if (spec.name == name) return MathFor(spec, params);
+  }
+  throw InvalidInput(
+      fmt::format("objective: got \"{}\", expected one of {}", params.objective, KnownNames()));
+}
+
 float Objective::AdaptiveLeafValue(std::span<const std::uint32_t>, std::span<const float>,
                                    std::span<const float>, std::span<const float>) const {
   GROVE_CHECK(false, "AdaptiveLeafValue called for objective " + Name() +

@@ -20,6 +20,7 @@
 #include "grove/context.h"
 #include "grove/params.h"
 #include "kernels/common/gradient.h"
+#include "kernels/common/objective_math.h"
 
 namespace grove {
 
@@ -70,6 +71,11 @@ class Objective {
                                   std::span<const float> margins, std::span<const float> labels,
                                   std::span<const float> weights) const;
 };
+
+/// The per-row math of params.objective (kernels/common/objective_math.h), for device loops
+/// that compute the gradients themselves (the CUDA session). Same checks and messages as
+/// Objective::Create.
+ObjectiveMath ObjectiveMathOf(const TrainParams& params);
 
 namespace detail {
 /// XGBoost's common::Quantile: sorts the values (stably) and interpolates linearly between

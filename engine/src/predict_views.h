@@ -2,7 +2,10 @@
 // (kernels/predict.h), shared by Model::Predict and the booster's eval-set caches.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <span>
+#include <vector>
 
 #include "engine/src/matrix_view.h"
 #include "grove/tree.h"
@@ -32,6 +35,22 @@ inline cpu_impl::PredictInput PredictInputOf(const MatrixView& x) {
   input.row_stride = x.row_stride;
   input.col_stride = x.col_stride;
   return input;
+}
+
+/// Adds one tree's output for `output` to every row's margin through the prediction kernel
+/// (the booster's eval-set caches). The kernel starts each row at 0.0f, and 0.0f + leaf == leaf
+/// exactly, so the cache holds the same bits as Model::Predict's base + trees summed in tree
+/// order.
+inline void AddTreeMargins(const Tree& tree, const MatrixView& x, int output, int outputs,
+                           int nthread, std::vector<float>& margins) {
+  const cpu_impl::PredictTree view = PredictViewOf(tree, output);
+  const std::vector<float> zero(static_cast<std::size_t>(outputs), 0.0f);
+  std::vector<float> contribution(margins.size());
+  cpu_impl::PredictMargins(std::span(&view, 1), PredictInputOf(x), zero, nthread, contribution);
+  for (std::size_t r = 0; r < x.rows; ++r) {
+    const std::size_t i = r * static_cast<std::size_t>(outputs) + static_cast<std::size_t>(output);
+    margins[i] += contribution[i];
+  }
 }
 
 }  // namespace grove

@@ -1,0 +1,39 @@
+// Booster::GrowTreeOnDevice: Booster::GrowTree for device=cuda. The tree's random draws (row
+// sample key, colsample_bytree, the column-sampling stream) are GrowTree's, from the same
+// streams; the tree grows on the device session, which also updates the training cache. The
+// eval sets' caches stay on the host and are updated as on the CPU path.
+#include <numeric>
+
+#include "engine/src/booster.h"
+#include "engine/src/predict_views.h"
+#include "engine/src/random.h"
+
+namespace grove {
+
+void Booster::GrowTreeOnDevice(int iteration, int output, int parallel_index) {
+  const auto tree_index = static_cast<std::uint64_t>(output * params_.num_parallel_tree +
+                                                     parallel_index);
+  const auto seed = static_cast<std::uint64_t>(ctx_.seed);
+  const auto round = static_cast<std::uint64_t>(iteration);
+  std::uint64_t row_key = 0;
+  if (params_.subsample < 1.0) {
+    row_key = Random::For(seed, kStreamRowSample, round, tree_index).Next();
+  }
+  std::vector<std::uint32_t> all_features(train_.NumFeatures());
+  std::iota(all_features.begin(), all_features.end(), 0U);
+  const std::vector<std::uint32_t> tree_features = SampleFeatures(
+      all_features, params_.colsample_bytree, Random::For(seed, kStreamByTree, round, tree_index));
+  const std::uint64_t stream = Random::For(seed, kStreamByNode, round, tree_index).Next();
+
+  Tree tree = cuda_->GrowTree(MakeGrowerParams(), output, params_.subsample, row_key,
+                              tree_features, stream, options_.cancel);
+  for (EvalCache& cache : eval_caches_) {
+    if (!cache.is_train) {
+      AddTreeMargins(tree, cache.view, output, num_outputs_, ctx_.Threads(), cache.margins);
+    }
+  }
+  model_.trees.push_back(std::move(tree));
+  model_.tree_group.push_back(output);
+}
+
+}  // namespace grove

@@ -1,0 +1,286 @@
+#include "engine/src/cuda_grower.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "engine/src/grow_rules.h"
+
+namespace grove {
+
+int DeviceHistogramPool::Take() {
+  if (free_.empty()) {
+    slots_.emplace_back(total_bins_);
+    return static_cast<int>(slots_.size() - 1);
+  }
+  const int slot = free_.back();
+  free_.pop_back();
+  return slot;  // stale contents: BuildHistograms overwrites them
+}
+
+void DeviceHistogramPool::Give(int slot) {
+  if (slot >= 0) free_.push_back(slot);
+}
+
+void DeviceHistogramPool::GiveAll() {
+  free_.clear();
+  // Highest slot first on the free list, so that Take hands out slot 0 first.
+  for (int s = static_cast<int>(slots_.size()) - 1; s >= 0; --s) free_.push_back(s);
+}
+
+namespace {
+
+// A node that may still be split (tree_grower.cc's Candidate, with a pool slot for its
+// histogram instead of a host vector).
+struct Node {
+  std::int32_t node = 0;
+  int depth = 0;
+  std::uint32_t begin = 0;
+  std::uint32_t end = 0;
+  GradientSum sum;
+  WeightBounds bounds;
+  std::vector<std::uint32_t> path;  // features split on from the root to here, ascending
+  int hist = -1;                    // pool slot; -1 when the node cannot be split anyway
+  SplitCandidate split;
+  std::uint32_t Rows() const { return end - begin; }
+};
+
+class CudaGrowSession {
+ public:
+  CudaGrowSession(const CudaTreeInputs& in, const GrowerParams& params,
+                  const GradientQuantizer& quantizer, std::span<const std::uint32_t> tree_features,
+                  std::uint64_t stream, const std::atomic<bool>* cancel)
+      : in_(in), cuts_(*in.cuts), params_(params), quantizer_(quantizer), cancel_(cancel),
+        pool_(*in.histograms),
+        sampler_(tree_features, params, stream, in.cuts->NumFeatures()) {}
+
+  CudaGrowResult Run() {
+    pool_.GiveAll();
+    Node root;
+    root.end = in_.rows;
+    root.node = result_.tree.AddLeaf(Tree::kNoChild, 0.0f, 0.0f);
+    split_bin_.push_back(0);
+    root.hist = pool_.Take();
+    std::vector<Node*> build{&root};
+    BuildHistograms(build);
+    root.sum = RootSum(root.hist);
+    detail::SetRootValue(params_, quantizer_, result_.tree, root.sum);
+    std::vector<Node> level;
+    level.push_back(std::move(root));
+    Evaluate(level);
+    if (params_.lossguide) {
+      RunLossguide(std::move(level));
+    } else {
+      RunDepthwise(std::move(level));
+    }
+    return std::move(result_);
+  }
+
+ private:
+  void CheckCancel() const {
+    if (cancel_ != nullptr && cancel_->load(std::memory_order_relaxed)) throw GrowCancelled{};
+  }
+
+  bool CanSplit(const Node& c) const {
+    return detail::CanSplit(params_, c.split, c.depth, num_leaves_);
+  }
+
+  void Finalize(Node& c) {
+    result_.leaves.push_back(LeafRows{c.node, c.begin, c.end});
+    pool_.Give(std::exchange(c.hist, -1));
+  }
+
+  void RunDepthwise(std::vector<Node> level) {
+    while (!level.empty()) {
+      CheckCancel();
+      std::vector<Node> parents;
+      for (Node& c : level) {
+        if (CanSplit(c)) {
+          ++num_leaves_;  // a split turns one leaf into two
+          parents.push_back(std::move(c));
+        } else {
+          Finalize(c);
+        }
+      }
+      level = Expand(parents);
+      BuildChildHistograms(parents, level);
+      Evaluate(level);
+    }
+  }
+
+  void RunLossguide(std::vector<Node> roots) {
+    const auto worse = [](const Node& a, const Node& b) { return detail::LossguideAfter(a, b); };
+    std::vector<Node> heap = std::move(roots);
+    std::make_heap(heap.begin(), heap.end(), worse);
+    while (!heap.empty()) {
+      CheckCancel();
+      std::pop_heap(heap.begin(), heap.end(), worse);
+      Node c = std::move(heap.back());
+      heap.pop_back();
+      if (!CanSplit(c)) {
+        Finalize(c);
+        continue;
+      }
+      ++num_leaves_;
+      std::vector<Node> parents;
+      parents.push_back(std::move(c));
+      std::vector<Node> children = Expand(parents);
+      BuildChildHistograms(parents, children);
+      Evaluate(children);
+      for (Node& child : children) {
+        heap.push_back(std::move(child));
+        std::push_heap(heap.begin(), heap.end(), worse);
+      }
+    }
+  }
+
+  // Partitions every parent's rows in one call (left rows, then right rows, in order) and
+  // writes the splits into the tree; children in node order (left, right, left, right, ...).
+  std::vector<Node> Expand(std::vector<Node>& parents) {
+    std::vector<cuda_impl::PartitionNode> tasks(parents.size());
+    for (std::size_t i = 0; i < parents.size(); ++i) {
+      const Node& p = parents[i];
+      const auto f = static_cast<std::uint32_t>(p.split.feature);
+      tasks[i] = cuda_impl::PartitionNode{p.begin,           p.Rows(),
+                                          f,                 p.split.split_bin,
+                                          detail::MissingBinOf(cuts_, f), p.split.missing_left};
+    }
+    std::vector<std::uint32_t> left_counts(parents.size());
+    cuda_impl::PartitionRows(in_.stream, in_.bins, in_.d_rows, tasks, left_counts);  // syncs
+    std::vector<Node> children;
+    children.reserve(2 * parents.size());
+    for (std::size_t i = 0; i < parents.size(); ++i) {
+      Node& p = parents[i];
+      const SplitCandidate& s = p.split;
+      const auto f = static_cast<std::uint32_t>(s.feature);
+      const std::int32_t left = detail::ApplySplit(params_, quantizer_, result_.tree, split_bin_,
+                                                   p.node, s, p.sum, p.bounds);
+      const std::vector<std::uint32_t> path = detail::ChildPath(p.path, f);
+      const std::uint32_t mid = p.begin + left_counts[i];
+      for (int side = 0; side < 2; ++side) {
+        Node child;
+        child.node = left + side;
+        child.depth = p.depth + 1;
+        child.begin = side == 0 ? p.begin : mid;
+        child.end = side == 0 ? mid : p.end;
+        child.sum = side == 0 ? s.left_sum : s.right_sum;
+        child.bounds = detail::ChildBounds(params_, p.bounds, s, side == 0);
+        child.path = path;
+        children.push_back(std::move(child));
+      }
+    }
+    return children;
+  }
+
+  // Children that may split need histograms: the smaller sibling is built from its rows (one
+  // call for all of them), the larger one is its parent's histogram minus the smaller one,
+  // computed in the parent's slot (one call for all of them).
+  void BuildChildHistograms(std::vector<Node>& parents, std::vector<Node>& children) {
+    std::vector<Node*> to_build;
+    std::vector<std::pair<Node*, Node*>> to_subtract;  // (larger, smaller)
+    for (std::size_t i = 0; i < parents.size(); ++i) {
+      Node& l = children[2 * i];
+      Node& r = children[2 * i + 1];
+      if (!detail::MaySplitDeeper(params_, l.depth)) {
+        pool_.Give(std::exchange(parents[i].hist, -1));
+        continue;
+      }
+      Node& small = l.Rows() <= r.Rows() ? l : r;
+      Node& large = l.Rows() <= r.Rows() ? r : l;
+      small.hist = pool_.Take();
+      large.hist = std::exchange(parents[i].hist, -1);
+      to_build.push_back(&small);
+      to_subtract.emplace_back(&large, &small);
+    }
+    BuildHistograms(to_build);
+    std::vector<cuda_impl::SubtractionTask> tasks;
+    tasks.reserve(to_subtract.size());
+    for (auto& [large, small] : to_subtract) {
+      GradientSum* parent = pool_.Data(large->hist);
+      tasks.push_back(cuda_impl::SubtractionTask{parent, pool_.Data(small->hist), parent});
+    }
+    cuda_impl::SubtractHistograms(in_.stream, in_.plan->total_bins, tasks);
+  }
+
+  void BuildHistograms(const std::vector<Node*>& nodes) {
+    if (nodes.empty()) return;
+    std::vector<cuda_impl::HistogramNode> batch;
+    batch.reserve(nodes.size());
+    for (const Node* c : nodes) {
+      batch.push_back(cuda_impl::HistogramNode{c->begin, c->Rows(), pool_.Data(c->hist)});
+    }
+    cuda_impl::BuildHistograms(in_.stream, *in_.plan,
+                               cuda_impl::HistogramBatch{in_.bins, in_.d_fixed, in_.d_rows, batch});
+  }
+
+  // The root's sum: its histogram's bins of feature 0 (detail::NodeSumOf), copied back.
+  GradientSum RootSum(int slot) {
+    if (cuts_.NumFeatures() == 0) return GradientSum{};
+    const std::size_t entries =
+        cuts_.FeatureOffset(0) + cuts_.NumBins(0) + (cuts_.HasMissing(0) ? 1U : 0U);
+    std::vector<GradientSum> head(entries);
+    cuda_impl::CopyToHostOn(in_.stream, head.data(), pool_.Data(slot),
+                            entries * sizeof(GradientSum));  // syncs
+    return detail::NodeSumOf(cuts_, head);
+  }
+
+  // Best split of every node that may split, in one EvaluateSplits call.
+  void Evaluate(std::vector<Node>& candidates) {
+    std::vector<std::size_t> index;
+    std::vector<std::uint32_t> flat;  // every node's candidate features, back to back
+    std::vector<std::size_t> first;
+    for (std::size_t i = 0; i < candidates.size(); ++i) {
+      const Node& c = candidates[i];
+      if (c.hist < 0 || !detail::MaySplitDeeper(params_, c.depth)) continue;
+      const std::vector<std::uint32_t> features = sampler_.NodeFeatures(c.node, c.depth, c.path);
+      index.push_back(i);
+      first.push_back(flat.size());
+      flat.insert(flat.end(), features.begin(), features.end());
+    }
+    if (index.empty()) return;
+    first.push_back(flat.size());
+    std::uint32_t* d_features = in_.d_features->Reserve(std::max<std::size_t>(flat.size(), 1));
+    cuda_impl::CopyToDeviceOn(in_.stream, d_features, flat.data(),
+                              flat.size() * sizeof(std::uint32_t));
+    std::vector<cuda_impl::SplitNode> nodes(index.size());
+    for (std::size_t k = 0; k < index.size(); ++k) {
+      const Node& c = candidates[index[k]];
+      nodes[k].d_histogram = pool_.Data(c.hist);
+      nodes[k].node_sum = c.sum;
+      nodes[k].d_features = d_features + first[k];
+      nodes[k].num_features = static_cast<std::uint32_t>(first[k + 1] - first[k]);
+      nodes[k].bounds = c.bounds;
+      nodes[k].parent_gain = detail::ParentGain(params_, quantizer_, c.sum, c.bounds);
+    }
+    SplitCandidate* d_best = in_.d_best->Reserve(index.size());
+    cuda_impl::EvaluateSplits(in_.stream, cuda_impl::SplitBatch{in_.d_cuts, params_.split,
+                                                                quantizer_, params_.monotone,
+                                                                nodes, d_best});
+    std::vector<SplitCandidate> best(index.size());
+    cuda_impl::CopyToHostOn(in_.stream, best.data(), d_best,
+                            best.size() * sizeof(SplitCandidate));  // syncs
+    for (std::size_t k = 0; k < index.size(); ++k) candidates[index[k]].split = best[k];
+  }
+
+  const CudaTreeInputs& in_;
+  const HistogramCuts& cuts_;
+  const GrowerParams& params_;
+  const GradientQuantizer& quantizer_;
+  const std::atomic<bool>* cancel_;
+  DeviceHistogramPool& pool_;
+  detail::FeatureSampler sampler_;
+  CudaGrowResult result_;
+  std::vector<std::uint32_t> split_bin_;
+  std::size_t num_leaves_ = 1;
+};
+
+}  // namespace
+
+CudaGrowResult GrowTreeOnDevice(const CudaTreeInputs& in, const GrowerParams& params,
+                                const GradientQuantizer& quantizer,
+                                std::span<const std::uint32_t> tree_features, std::uint64_t stream,
+                                const std::atomic<bool>* cancel) {
+  CudaGrowSession session(in, params, quantizer, tree_features, stream, cancel);
+  return session.Run();
+}
+
+}  // namespace grove

@@ -1,0 +1,39 @@
+// engine/src/cuda_options.h — what training with device=cuda accepts, decided on the host
+// before the GPU is touched (every build has these checks, so they are tested without a GPU).
+//
+//   RequireCudaTraining(params, cuda_impl::DeviceCount());   // throws InvalidInput
+//
+// The GPU path trains gradient-boosted trees with every objective except the adaptive-leaf
+// one (reg:absoluteerror), depthwise and lossguide growth, row and column sampling, monotone and
+// interaction constraints, weights, missing values, multi-class, num_parallel_tree, eval sets,
+// early stopping and resumed models. Anything else is refused here, naming the setting; there
+// is no silent fallback to the CPU.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "grove/params.h"
+#include "kernels/cuda/memory_estimate.h"
+
+namespace grove {
+
+/// Throws InvalidInput naming the first setting that device=cuda does not support yet.
+void CheckCudaOptions(const TrainParams& params);
+
+/// Everything checked before the device is used: the build has CUDA (a CPU-only build keeps its
+/// refusal), the options are supported (CheckCudaOptions), and params.device's ordinal is
+/// below `device_count` (cuda_impl::DeviceCount()).
+void RequireCudaTraining(const TrainParams& params, int device_count);
+
+/// Refuses training sets the device kernels cannot index (the row index and the partition's
+/// scan count rows in 32-bit signed integers).
+void CheckCudaRows(std::size_t rows);
+
+/// The shape the device memory estimate (kernels/cuda/memory_estimate.h) is made from.
+/// Evaluation sets stay on the host in this version, so they add nothing.
+cuda_impl::TrainingShape CudaTrainingShape(const TrainParams& params, std::size_t rows,
+                                           std::size_t features, std::uint32_t total_bins,
+                                           bool narrow_bins, int outputs, bool weighted);
+
+}  // namespace grove

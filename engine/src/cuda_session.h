@@ -1,0 +1,86 @@
+// engine/src/cuda_session.h — device=cuda training data for one Train call: the quantized
+// matrix, cuts, labels, weights, margins (the training prediction cache), gradients in float
+// and fixed point and the row index live on the GPU for the whole job; the booster drives it
+// round by round.
+//
+//   CudaSession session(ctx, params, bins, train, initial_margins, outputs);  // uploads once
+//   session.ComputeGradients();                                 // each round
+//   Tree tree = session.GrowTree(grower_params, output, ...);   // each tree; margins updated
+//   session.CopyMargins(host_margins);                          // only to evaluate on "train"
+//
+// Data crosses PCIe once per job; per tree only the split candidates, the partition's left
+// counts and the root's first-feature histogram come back, and the per-node feature lists go
+// out. The trees equal the CPU's for the same fixed-point gradients (engine/src/cuda_grower.h).
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <vector>
+
+#include "engine/src/cuda_grower.h"
+#include "engine/src/quantize.h"
+#include "engine/src/tree_grower.h"
+#include "grove/context.h"
+#include "grove/dataset.h"
+#include "grove/params.h"
+#include "grove/tree.h"
+#include "kernels/common/objective_math.h"
+#include "kernels/cuda/device_buffer.h"
+#include "kernels/cuda/kernels.h"
+
+namespace grove {
+
+class CudaSession {
+ public:
+  /// Checks the device memory estimate (InvalidInput: how much is needed, how much is free),
+  /// then uploads the job. `margins`: rows x outputs initial margins.
+  CudaSession(const Context& ctx, const TrainParams& params, const BinnedMatrix& bins,
+              const DataSet& train, std::span<const float> margins, int outputs);
+  CudaSession(const CudaSession&) = delete;
+  CudaSession& operator=(const CudaSession&) = delete;
+  ~CudaSession();
+
+  /// This round's gradients of every output from the device margins.
+  void ComputeGradients();
+
+  /// Grows the tree of `output` from this round's gradients and adds its leaves to the device
+  /// margins. subsample < 1 leaves out the rows with Random::UniformAt(row_key, r) >= subsample
+  /// (the CPU booster's row sample). `tree_features` and `stream` as for TreeGrower::Grow.
+  Tree GrowTree(const GrowerParams& params, int output, double subsample, std::uint64_t row_key,
+                std::span<const std::uint32_t> tree_features, std::uint64_t stream,
+                const std::atomic<bool>* cancel);
+
+  /// The training margins, rows x outputs, copied to the host.
+  void CopyMargins(std::vector<float>& margins) const;
+
+ private:
+  int ordinal_;
+  const HistogramCuts& cuts_;
+  std::size_t rows_;
+  int outputs_;
+  ObjectiveMath math_;
+  std::unique_ptr<cuda_impl::Stream> stream_;
+  cuda_impl::HistogramPlan plan_;
+  cuda_impl::DeviceBuffer<std::uint8_t> bins8_;
+  cuda_impl::DeviceBuffer<std::uint16_t> bins16_;
+  cuda_impl::DeviceBuffer<std::uint32_t> offsets_;
+  cuda_impl::DeviceBuffer<float> cut_values_;
+  cuda_impl::DeviceBuffer<std::uint32_t> cut_ptrs_;
+  cuda_impl::DeviceBuffer<float> min_values_;
+  cuda_impl::DeviceBuffer<std::uint8_t> has_missing_;
+  cuda_impl::DeviceBuffer<float> labels_;
+  cuda_impl::DeviceBuffer<float> weights_;  // empty: every row weighs 1
+  cuda_impl::DeviceBuffer<float> margins_;
+  cuda_impl::DeviceBuffer<GradientPair> gradients_;
+  cuda_impl::DeviceBuffer<GradientSum> fixed_;
+  cuda_impl::DeviceBuffer<std::uint32_t> all_rows_;  // 0 .. rows-1, copied to rows_index_
+  cuda_impl::DeviceBuffer<std::uint32_t> row_index_;
+  DeviceHistogramPool histograms_;
+  GrowingBuffer<std::uint32_t> features_;
+  GrowingBuffer<SplitCandidate> best_;
+};
+
+}  // namespace grove
