@@ -62,7 +62,14 @@ constexpr std::string_view kMarkdownNotes = R"(
   histogram bins (`max_bin`), not on every distinct value; a `max_samples` fraction draws at
   least one row.
 - `device=cuda` is accepted by every build; a build without CUDA support rejects it when
-  training starts, so that a model trained on a GPU still loads anywhere.
+  training starts, so that a model trained on a GPU still loads anywhere. With CUDA,
+  `device=cuda` (or `cuda:N`) trains gradient-boosted trees on the GPU and gives the CPU's trees
+  (bit for bit when the objective's gradients use no `expf`/`log1pf`, e.g. squared error).
+  Refused on the GPU, before training starts: `algorithm=random_forest` and
+  `objective=reg:absoluteerror` (adaptive leaf values); also a device number the machine does not
+  have, and a job whose estimated device memory exceeds what is free. Metrics are computed on
+  the host: when `train` is an eval set its margins are copied back each round, and other eval
+  sets are predicted on the host.
 )";
 
 std::string EscapeCell(std::string_view text) {
