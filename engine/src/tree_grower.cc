@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "engine/src/binned_views.h"
+#include "engine/src/grow_rules.h"
 #include "engine/src/random.h"
 #include "kernels/histogram.h"
 #include "kernels/partition.h"
@@ -27,9 +28,7 @@ struct Candidate {
   std::size_t Rows() const { return end - begin; }
 };
 
-std::uint32_t MissingBinOf(const HistogramCuts& cuts, std::uint32_t f) {
-  return cuts.HasMissing(f) ? cuts.MissingBin(f) : SplitCandidate::kNoBinLeft;
-}
+using detail::MissingBinOf;
 
 class GrowSession {
  public:
@@ -69,9 +68,7 @@ class GrowSession {
     BuildHistograms(level, {});
     root_sum_ready_ = true;
     Candidate& r = level.front();
-    const double w = CalcWeight(params_.split, quantizer_.Grad(r.sum), quantizer_.Hess(r.sum));
-    result_.tree.value[0] = static_cast<float>(params_.eta * w);
-    result_.tree.sum_hessian[0] = static_cast<float>(quantizer_.Hess(r.sum));
+    detail::SetRootValue(params_, quantizer_, result_.tree, r.sum);
     Evaluate(level);
     if (params_.lossguide) {
       RunLossguide(std::move(level));
@@ -86,14 +83,10 @@ class GrowSession {
     if (cancel_ != nullptr && cancel_->load(std::memory_order_relaxed)) throw GrowCancelled{};
   }
 
-  bool MaySplitDeeper(int depth) const {
-    return params_.max_depth == 0 || depth < params_.max_depth;
-  }
+  bool MaySplitDeeper(int depth) const { return detail::MaySplitDeeper(params_, depth); }
 
   bool CanSplit(const Candidate& c) const {
-    return c.split.Valid() && c.split.loss_change >= params_.split.min_split_loss &&
-           MaySplitDeeper(c.depth) &&
-           (params_.max_leaves == 0 || num_leaves_ < static_cast<std::size_t>(params_.max_leaves));
+    return detail::CanSplit(params_, c.split, c.depth, num_leaves_);
   }
 
   void Finalize(Candidate& c) {
@@ -122,10 +115,7 @@ class GrowSession {
   void RunLossguide(std::vector<Candidate> roots) {
     // Highest gain first; on equal gain the node created first (lower id) goes first.
     const auto worse = [](const Candidate& a, const Candidate& b) {
-      if (a.split.loss_change != b.split.loss_change) {
-        return a.split.loss_change < b.split.loss_change;
-      }
-      return a.node > b.node;
+      return detail::LossguideAfter(a, b);
     };
     std::vector<Candidate> heap = std::move(roots);
     std::make_heap(heap.begin(), heap.end(), worse);
@@ -170,21 +160,9 @@ class GrowSession {
       Candidate& p = parents[i];
       const SplitCandidate& s = p.split;
       const auto f = static_cast<std::uint32_t>(s.feature);
-      const double parent_weight =
-          CalcWeight(params_.split, quantizer_.Grad(p.sum), quantizer_.Hess(p.sum), p.bounds);
-      const std::int32_t left = result_.tree.Split(
-          p.node, f, s.threshold, s.missing_left, static_cast<float>(s.loss_change),
-          static_cast<float>(params_.eta * s.left_weight),
-          static_cast<float>(params_.eta * s.right_weight),
-          static_cast<float>(quantizer_.Hess(s.left_sum)),
-          static_cast<float>(quantizer_.Hess(s.right_sum)));
-      result_.tree.value[p.node] = static_cast<float>(parent_weight);
-      result_.split_bin.resize(result_.tree.NumNodes(), 0);
-      result_.split_bin[p.node] = s.split_bin;
-      std::vector<std::uint32_t> path = p.path;
-      if (!std::binary_search(path.begin(), path.end(), f)) {
-        path.insert(std::upper_bound(path.begin(), path.end(), f), f);
-      }
+      const std::int32_t left = detail::ApplySplit(params_, quantizer_, result_.tree,
+                                                   result_.split_bin, p.node, s, p.sum, p.bounds);
+      const std::vector<std::uint32_t> path = detail::ChildPath(p.path, f);
       const std::size_t mid = p.begin + tasks[i].left_count;
       for (int side = 0; side < 2; ++side) {
         Candidate child;
@@ -193,27 +171,12 @@ class GrowSession {
         child.begin = side == 0 ? p.begin : mid;
         child.end = side == 0 ? mid : p.end;
         child.sum = side == 0 ? s.left_sum : s.right_sum;
-        child.bounds = ChildBounds(p, side == 0);
+        child.bounds = detail::ChildBounds(params_, p.bounds, s, side == 0);
         child.path = path;
         children.push_back(std::move(child));
       }
     }
     return children;
-  }
-
-  // Monotone constraints: a split on an increasing feature caps the left subtree's weights
-  // and floors the right subtree's at the midpoint of the two children (XGBoost's rule).
-  WeightBounds ChildBounds(const Candidate& p, bool left) const {
-    WeightBounds b = p.bounds;
-    const int c = params_.monotone.empty() ? 0 : params_.monotone[p.split.feature];
-    if (c == 0) return b;
-    const double mid = 0.5 * (p.split.left_weight + p.split.right_weight);
-    if ((c > 0) == left) {
-      b.upper = mid;
-    } else {
-      b.lower = mid;
-    }
-    return b;
   }
 
   // Children that may split need histograms: the smaller sibling is built from its rows, the
@@ -257,43 +220,12 @@ class GrowSession {
     }
   }
 
-  // Every row of a node falls in exactly one bin of feature 0 (its missing bin included).
   GradientSum NodeSum(std::span<const GradientSum> hist) const {
-    GradientSum sum{};
-    if (cuts_.NumFeatures() == 0) return sum;
-    const std::uint32_t bins = cuts_.NumBins(0) + (cuts_.HasMissing(0) ? 1U : 0U);
-    for (std::uint32_t b = 0; b < bins; ++b) sum += hist[cuts_.FeatureOffset(0) + b];
-    return sum;
-  }
-
-  std::span<const std::uint32_t> LevelFeatures(int depth) {
-    while (static_cast<int>(level_features_.size()) <= depth) {
-      const auto d = static_cast<std::uint64_t>(level_features_.size());
-      level_features_.push_back(SampleFeatures(tree_features_, params_.colsample_bylevel,
-                                               Random::For(stream_, kStreamByLevel, d)));
-    }
-    return level_features_[depth];
+    return detail::NodeSumOf(cuts_, hist);
   }
 
   std::vector<std::uint32_t> NodeFeatures(const Candidate& c) {
-    std::vector<std::uint32_t> features =
-        SampleFeatures(LevelFeatures(c.depth), params_.colsample_bynode,
-                       Random::For(stream_, kStreamByNode, static_cast<std::uint64_t>(c.node)));
-    if (params_.interaction_sets.empty() || c.path.empty()) return features;
-    // Allowed: the features on the path, plus every set that contains the whole path.
-    std::vector<std::uint8_t> allowed(cuts_.NumFeatures(), 0);
-    for (const std::uint32_t f : c.path) allowed[f] = 1;
-    for (const auto& set : params_.interaction_sets) {
-      const bool contains_path = std::all_of(c.path.begin(), c.path.end(), [&](std::uint32_t f) {
-        return std::find(set.begin(), set.end(), f) != set.end();
-      });
-      if (!contains_path) continue;
-      for (const std::uint32_t f : set) {
-        if (f < allowed.size()) allowed[f] = 1;
-      }
-    }
-    std::erase_if(features, [&](std::uint32_t f) { return allowed[f] == 0; });
-    return features;
+    return sampler_.NodeFeatures(c.node, c.depth, c.path);
   }
 
   void Evaluate(std::vector<Candidate>& candidates) {
@@ -312,11 +244,7 @@ class GrowSession {
     }
     for (std::size_t k = 0; k < index.size(); ++k) {
       const Candidate& c = candidates[index[k]];
-      const double g = quantizer_.Grad(c.sum);
-      const double h = quantizer_.Hess(c.sum);
-      const bool weight_formula = params_.split.max_delta_step != 0.0 || HasMonotone();
-      const double parent_gain = CalcGainGivenWeight(
-          params_.split, g, h, CalcWeight(params_.split, g, h, c.bounds), weight_formula);
+      const double parent_gain = detail::ParentGain(params_, quantizer_, c.sum, c.bounds);
       tasks.push_back(SplitTask{c.hist, c.sum, features[k], c.bounds, parent_gain});
     }
     std::vector<SplitCandidate> best(tasks.size());
@@ -339,11 +267,6 @@ class GrowSession {
     for (std::size_t k = 0; k < index.size(); ++k) candidates[index[k]].split = best[k];
   }
 
-  bool HasMonotone() const {
-    return std::any_of(params_.monotone.begin(), params_.monotone.end(),
-                       [](std::int8_t c) { return c != 0; });
-  }
-
   const Context& ctx_;
   const BinnedMatrix& bins_;
   const HistogramCuts& cuts_;
@@ -356,7 +279,7 @@ class GrowSession {
   BinnedView bin_view_;
   CutsView cut_view_;
   GrowResult result_;
-  std::vector<std::vector<std::uint32_t>> level_features_;
+  detail::FeatureSampler sampler_{tree_features_, params_, stream_, cuts_.NumFeatures()};
   std::size_t num_leaves_ = 1;
   bool root_sum_ready_ = false;
   SplitFinder* finder_ = nullptr;
