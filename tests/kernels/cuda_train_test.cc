@@ -135,6 +135,8 @@ TEST_CASE("GPU training: squared error gives the CPU's model bit for bit", "[cud
       {"interaction constraints", with({{"interaction_constraints", "[[0,1],[2,3,4]]"}})},
       {"16-bit bins", with({{"max_bin", "1000"}})},
       {"num_parallel_tree", with({{"num_parallel_tree", "2"}, {"subsample", "0.8"}})},
+      {"early stopping on the validation set",
+       with({{"num_round", "60"}, {"eta", "0.8"}, {"early_stopping_rounds", "3"}})},
   };
   DataSet train = test::Friedman1(3000, 3);
   const DataSet valid = test::Friedman1(500, 4);
@@ -145,6 +147,7 @@ TEST_CASE("GPU training: squared error gives the CPU's model bit for bit", "[cud
       const Run gpu = TrainOn("cuda", params, train, &valid);
       CheckSameTrees(cpu.model, gpu.model, 0.0);
       CheckSameRounds(cpu, gpu);  // "train" from the device cache, "valid" from the host's
+      CHECK(cpu.model.best_iteration == gpu.model.best_iteration);
     }
   }
 }
