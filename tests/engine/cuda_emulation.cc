@@ -1,0 +1,206 @@
+// A host emulation of the kernels/cuda interface for the cuda_emulated_tests binary: "device"
+// memory is host memory, streams do nothing, and every kernel is its cpu_impl twin (or the
+// plain loop its comment in kernels/cuda/kernels.h describes). Linked ahead of
+// libgrove_kernels_cuda.a, it replaces the CUDA objects, so that the [cuda] training tests run
+// the whole device=cuda path (booster, CudaSession, the CUDA grower's level batching, histogram
+// pool and subtraction, partition bookkeeping, row sample, prediction cache) on a machine
+// without a GPU. With the CPU's kernels underneath, every model must be the CPU's bit for bit.
+// What it cannot check is the CUDA kernels themselves: the [cuda] kernel tests do that on a GPU.
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <vector>
+
+#include "grove/errors.h"
+#include "kernels/common/counter_random.h"
+#include "kernels/cuda/device.h"
+#include "kernels/cuda/device_buffer.h"
+#include "kernels/cuda/kernels.h"
+#include "kernels/cuda/memory_estimate.h"
+#include "kernels/gradient.h"
+#include "kernels/histogram.h"
+#include "kernels/split.h"
+
+namespace grove::cuda_impl {
+namespace {
+
+Context HostContext() {
+  Context ctx;
+  ctx.nthread = 2;
+  return ctx;
+}
+
+[[noreturn]] void NotEmulated(const char* call) {
+  throw InternalError(std::string(call) + " is not part of the host emulation");
+}
+
+}  // namespace
+
+int DeviceCount() {
+  return 1;
+}
+DeviceInfo QueryDevice(int ordinal) {
+  DeviceInfo info;
+  info.ordinal = ordinal;
+  info.name = "host emulation";
+  info.total_bytes = std::size_t{1} << 40;
+  info.free_bytes = info.total_bytes;
+  return info;
+}
+double DeviceSum(int, std::span<const float>) {
+  NotEmulated("DeviceSum");
+}
+
+void* DeviceAllocate(std::size_t bytes) {
+  return std::calloc(1, bytes == 0 ? 1 : bytes);
+}
+void DeviceFree(void* pointer) noexcept {
+  std::free(pointer);
+}
+void CopyToDevice(void* d_destination, const void* source, std::size_t bytes) {
+  if (bytes > 0) std::memcpy(d_destination, source, bytes);
+}
+void CopyToHost(void* destination, const void* d_source, std::size_t bytes) {
+  if (bytes > 0) std::memcpy(destination, d_source, bytes);
+}
+void FillZero(StreamView, void* d_pointer, std::size_t bytes) {
+  if (bytes > 0) std::memset(d_pointer, 0, bytes);
+}
+void CopyToDeviceOn(StreamView, void* d_destination, const void* source, std::size_t bytes) {
+  CopyToDevice(d_destination, source, bytes);
+}
+void CopyToHostOn(StreamView, void* destination, const void* d_source, std::size_t bytes) {
+  CopyToHost(destination, d_source, bytes);
+}
+void CopyOnDevice(StreamView, void* d_destination, const void* d_source, std::size_t bytes) {
+  CopyToDevice(d_destination, d_source, bytes);
+}
+void SynchronizeDevice() {}
+int CurrentDevice() {
+  return 0;
+}
+void SetDevice(int) {}
+DeviceGuard::~DeviceGuard() = default;
+Stream::Stream() = default;
+Stream::~Stream() = default;
+void Stream::Synchronize() const {}
+
+void ComputeGradients(StreamView, const ObjectiveMath& math, const float* d_margins,
+                      const float* d_labels, const float* d_weights, std::size_t rows,
+                      GradientPair* d_gradients) {
+  const std::size_t k = math.kind == ObjectiveKind::kSoftmax ? math.num_class : 1;
+  cpu_impl::ComputeGradients(
+      HostContext(), math, std::span(d_margins, rows * k), std::span(d_labels, rows),
+      d_weights != nullptr ? std::span(d_weights, rows) : std::span<const float>(),
+      std::span(d_gradients, rows * k));
+}
+
+GradientMaxima MaxAbsGradients(StreamView, const GradientPair* d_gradients, std::size_t rows,
+                               int outputs, int output) {
+  GradientMaxima maxima;
+  for (std::size_t i = 0; i < rows; ++i) {
+    const GradientPair g = d_gradients[i * outputs + output];
+    maxima.grad = std::max(maxima.grad, std::fabs(static_cast<double>(g.grad)));
+    maxima.hess = std::max(maxima.hess, std::fabs(static_cast<double>(g.hess)));
+  }
+  return maxima;
+}
+
+void QuantizeGradients(StreamView, const GradientQuantizer& quantizer,
+                       const GradientPair* d_gradients, std::size_t rows, int outputs, int output,
+                       GradientSum* d_fixed) {
+  for (std::size_t i = 0; i < rows; ++i)
+    d_fixed[i] = quantizer.ToFixed(d_gradients[i * outputs + output]);
+}
+
+void ZeroUnsampledRows(StreamView, std::uint64_t stream_key, double fraction, std::size_t rows,
+                       GradientSum* d_fixed) {
+  for (std::size_t r = 0; r < rows; ++r) {
+    if (!(CounterUniform(stream_key, r) < fraction)) d_fixed[r] = GradientSum{};
+  }
+}
+
+HistogramPlan MakeHistogramPlan(int, std::span<const std::uint32_t> h_feature_offsets) {
+  HistogramPlan plan;
+  plan.total_bins = h_feature_offsets.empty() ? 0 : h_feature_offsets.back();
+  return plan;
+}
+
+void BuildHistograms(StreamView, const HistogramPlan& plan, const HistogramBatch& batch) {
+  GROVE_CHECK(plan.total_bins == batch.bins.total_bins, "histogram plan made for another matrix");
+  std::vector<HistogramTask> tasks;
+  for (const HistogramNode& node : batch.nodes) {
+    tasks.push_back(HistogramTask{std::span(batch.d_rows + node.row_begin, node.row_count),
+                                  std::span(node.d_histogram, plan.total_bins)});
+  }
+  cpu_impl::BuildHistograms(HostContext(), batch.bins,
+                            std::span(batch.d_gradients, batch.bins.rows), tasks);
+}
+
+void SubtractHistograms(StreamView, std::uint32_t total_bins,
+                        std::span<const SubtractionTask> tasks) {
+  for (const SubtractionTask& task : tasks) {
+    for (std::uint32_t i = 0; i < total_bins; ++i)
+      task.d_out[i] = task.d_parent[i] - task.d_child[i];
+  }
+}
+
+void EvaluateSplits(StreamView, const SplitBatch& batch) {
+  const std::uint32_t total_bins = batch.cuts.feature_offsets[batch.cuts.features];
+  std::vector<SplitTask> tasks;
+  for (const SplitNode& node : batch.nodes) {
+    tasks.push_back(SplitTask{std::span(node.d_histogram, total_bins), node.node_sum,
+                              std::span(node.d_features, node.num_features), node.bounds,
+                              node.parent_gain});
+  }
+  cpu_impl::EvaluateSplits(HostContext(), batch.cuts, batch.params, batch.quantizer, batch.monotone,
+                           tasks, std::span(batch.d_best, batch.nodes.size()));
+}
+
+void PartitionRows(StreamView, const BinnedView& bins, std::uint32_t* d_rows,
+                   std::span<const PartitionNode> nodes, std::span<std::uint32_t> left_counts) {
+  for (std::size_t i = 0; i < nodes.size(); ++i) {
+    const PartitionNode& node = nodes[i];
+    SplitCandidate decision;
+    decision.split_bin = node.split_bin;
+    decision.missing_left = node.missing_left;
+    std::uint32_t* first = d_rows + node.row_begin;
+    std::uint32_t* middle =
+        std::stable_partition(first, first + node.row_count, [&](std::uint32_t row) {
+          return decision.GoesLeft(bins.LocalBin(row, node.feature), node.missing_bin);
+        });
+    left_counts[i] = static_cast<std::uint32_t>(middle - first);
+  }
+}
+
+DeviceForest UploadForest(const FlatForest&) {
+  NotEmulated("UploadForest");
+}
+void PredictMargins(StreamView, const DeviceForest&, const float*, std::size_t, std::size_t,
+                    std::size_t, const float*, float*) {
+  NotEmulated("PredictMargins");
+}
+void AddColumn(StreamView, const float*, std::size_t, int, int, float*) {
+  NotEmulated("AddColumn");
+}
+
+void UpdatePredictionCache(StreamView, const std::uint32_t* d_rows,
+                           std::span<const LeafSegment> leaves, int outputs, int output,
+                           float* d_margins) {
+  for (const LeafSegment& leaf : leaves) {
+    for (std::uint32_t k = leaf.begin; k < leaf.end; ++k) {
+      d_margins[std::size_t{d_rows[k]} * outputs + output] += leaf.value;
+    }
+  }
+}
+
+double BinaryRocAuc(StreamView, const float*, const float*, const float*, std::size_t) {
+  NotEmulated("BinaryRocAuc");
+}
+
+void RequireDeviceMemory(int ordinal, const MemoryEstimate& need) {
+  CheckDeviceMemory(need, QueryDevice(ordinal).free_bytes, "host emulation");
+}
+
+}  // namespace grove::cuda_impl
