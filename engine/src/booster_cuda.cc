@@ -1,7 +1,11 @@
 // Booster::GrowTreeOnDevice: Booster::GrowTree for device=cuda. The tree's random draws (row
 // sample key, colsample_bytree, the column-sampling stream) are GrowTree's, from the same
-// streams; the tree grows on the device session, which also updates the training cache. The
-// eval sets' caches stay on the host and are updated as on the CPU path.
+// streams; the tree grows on the device session, which also holds the training cache. Adaptive
+// leaves (reg:absoluteerror) are recomputed on the host from the row index and margins copied
+// back, with the CPU path's code and inputs. The eval sets' caches stay on the host and are
+// updated as on the CPU path.
+#include <algorithm>
+#include <cmath>
 #include <numeric>
 
 #include "engine/src/booster.h"
@@ -25,8 +29,35 @@ void Booster::GrowTreeOnDevice(int iteration, int output, int parallel_index) {
       all_features, params_.colsample_bytree, Random::For(seed, kStreamByTree, round, tree_index));
   const std::uint64_t stream = Random::For(seed, kStreamByNode, round, tree_index).Next();
 
-  Tree tree = cuda_->GrowTree(MakeGrowerParams(), output, params_.subsample, row_key,
-                              tree_features, stream, options_.cancel);
+  CudaGrowResult grown = cuda_->GrowTree(MakeGrowerParams(), output, params_.subsample, row_key,
+                                         tree_features, stream, options_.cancel);
+  if (objective_->HasAdaptiveLeaves()) {
+    // GrowTree's adaptive leaves: each leaf's in-sample rows (ascending, as the CPU's stable
+    // partition leaves them) and this output's margins before the tree.
+    std::vector<std::uint32_t> rows;
+    cuda_->CopyRowIndex(rows);
+    cuda_->CopyMargins(train_margins_);
+    const std::size_t n = train_.NumRows();
+    std::vector<float> column(n);
+    for (std::size_t r = 0; r < n; ++r) column[r] = train_margins_[r * num_outputs_ + output];
+    std::vector<std::uint32_t> leaf_rows;
+    for (const LeafRows& leaf : grown.leaves) {
+      leaf_rows.assign(rows.begin() + static_cast<std::ptrdiff_t>(leaf.begin),
+                       rows.begin() + static_cast<std::ptrdiff_t>(leaf.end));
+      if (params_.subsample < 1.0) {
+        std::erase_if(leaf_rows, [&](std::uint32_t r) {
+          return !(Random::UniformAt(row_key, r) < params_.subsample);
+        });
+      }
+      const float quantile =
+          objective_->AdaptiveLeafValue(leaf_rows, column, train_.labels, train_.weights);
+      if (!std::isnan(quantile)) {
+        grown.tree.value[leaf.node] = static_cast<float>(params_.eta * quantile);
+      }
+    }
+  }
+  cuda_->AddToMargins(grown, output);
+  Tree& tree = grown.tree;
   for (EvalCache& cache : eval_caches_) {
     if (!cache.is_train) {
       AddTreeMargins(tree, cache.view, output, num_outputs_, ctx_.Threads(), cache.margins);

@@ -5,7 +5,6 @@
 #include <cstdint>
 #include <limits>
 
-#include "engine/src/objective.h"
 #include "grove/context.h"
 #include "grove/errors.h"
 
@@ -16,13 +15,6 @@ void CheckCudaOptions(const TrainParams& params) {
     throw InvalidInput(
         "algorithm=random_forest is not supported on the GPU yet: device=cuda trains "
         "gradient-boosted trees (algorithm=gbdt); set device=cpu to train this forest");
-  }
-  if (Objective::Create(params)->HasAdaptiveLeaves()) {
-    throw InvalidInput(fmt::format(
-        "objective={} is not supported on the GPU yet: its leaf values are recomputed after "
-        "each tree as medians of the leaf's residuals, which the CUDA backend does not do; set "
-        "device=cpu or choose another objective",
-        params.objective));
   }
 }
 

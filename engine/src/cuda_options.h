@@ -3,11 +3,11 @@
 //
 //   RequireCudaTraining(params, cuda_impl::DeviceCount());   // throws InvalidInput
 //
-// The GPU path trains gradient-boosted trees with every objective except the adaptive-leaf
-// one (reg:absoluteerror), depthwise and lossguide growth, row and column sampling, monotone and
-// interaction constraints, weights, missing values, multi-class, num_parallel_tree, eval sets,
-// early stopping and resumed models. Anything else is refused here, naming the setting; there
-// is no silent fallback to the CPU.
+// The GPU path trains gradient-boosted trees with every objective (reg:absoluteerror's adaptive
+// leaves are recomputed on the host), depthwise and lossguide growth, row and column sampling,
+// monotone and interaction constraints, weights, missing values, multi-class,
+// num_parallel_tree, eval sets, early stopping and resumed models. Random forests are refused
+// here, naming the setting; there is no silent fallback to the CPU.
 #pragma once
 
 #include <cstddef>

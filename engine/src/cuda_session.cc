@@ -71,9 +71,10 @@ void CudaSession::ComputeGradients() {
                               gradients_.data());
 }
 
-Tree CudaSession::GrowTree(const GrowerParams& params, int output, double subsample,
-                           std::uint64_t row_key, std::span<const std::uint32_t> tree_features,
-                           std::uint64_t stream, const std::atomic<bool>* cancel) {
+CudaGrowResult CudaSession::GrowTree(const GrowerParams& params, int output, double subsample,
+                                     std::uint64_t row_key,
+                                     std::span<const std::uint32_t> tree_features,
+                                     std::uint64_t stream, const std::atomic<bool>* cancel) {
   const cuda_impl::DeviceGuard guard(ordinal_);
   const cuda_impl::StreamView s = stream_->View();
   // Fixed-point gradients of this output; the scale depends only on this round's values
@@ -108,8 +109,11 @@ Tree CudaSession::GrowTree(const GrowerParams& params, int output, double subsam
   in.histograms = &histograms_;
   in.d_features = &features_;
   in.d_best = &best_;
-  CudaGrowResult grown = GrowTreeOnDevice(in, params, quantizer, tree_features, stream, cancel);
+  return GrowTreeOnDevice(in, params, quantizer, tree_features, stream, cancel);
+}
 
+void CudaSession::AddToMargins(const CudaGrowResult& grown, int output) {
+  const cuda_impl::DeviceGuard guard(ordinal_);
   // Every row is in the row index (left-out rows too, with zero gradients), so one pass over
   // the leaves' ranges updates the whole cache, as the CPU's leaf ranges plus binned traversal.
   std::vector<cuda_impl::LeafSegment> leaves;
@@ -119,8 +123,14 @@ Tree CudaSession::GrowTree(const GrowerParams& params, int output, double subsam
                                             static_cast<std::uint32_t>(leaf.end),
                                             grown.tree.value[leaf.node]});
   }
-  cuda_impl::UpdatePredictionCache(s, row_index_.data(), leaves, outputs_, output, margins_.data());
-  return std::move(grown.tree);
+  cuda_impl::UpdatePredictionCache(stream_->View(), row_index_.data(), leaves, outputs_, output,
+                                   margins_.data());
+}
+
+void CudaSession::CopyRowIndex(std::vector<std::uint32_t>& rows) const {
+  const cuda_impl::DeviceGuard guard(ordinal_);
+  rows.resize(row_index_.size());
+  cuda_impl::CopyToHostOn(stream_->View(), rows.data(), row_index_.data(), row_index_.bytes());
 }
 
 void CudaSession::CopyMargins(std::vector<float>& margins) const {

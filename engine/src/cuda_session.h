@@ -5,7 +5,8 @@
 //
 //   CudaSession session(ctx, params, bins, train, initial_margins, outputs);  // uploads once
 //   session.ComputeGradients();                                 // each round
-//   Tree tree = session.GrowTree(grower_params, output, ...);   // each tree; margins updated
+//   CudaGrowResult grown = session.GrowTree(grower_params, output, ...);   // each tree
+//   session.AddToMargins(grown, output);                        // the training cache
 //   session.CopyMargins(host_margins);                          // only to evaluate on "train"
 //
 // Data crosses PCIe once per job; per tree only the split candidates, the partition's left
@@ -46,12 +47,20 @@ class CudaSession {
   /// This round's gradients of every output from the device margins.
   void ComputeGradients();
 
-  /// Grows the tree of `output` from this round's gradients and adds its leaves to the device
-  /// margins. subsample < 1 leaves out the rows with Random::UniformAt(row_key, r) >= subsample
-  /// (the CPU booster's row sample). `tree_features` and `stream` as for TreeGrower::Grow.
-  Tree GrowTree(const GrowerParams& params, int output, double subsample, std::uint64_t row_key,
-                std::span<const std::uint32_t> tree_features, std::uint64_t stream,
-                const std::atomic<bool>* cancel);
+  /// Grows the tree of `output` from this round's gradients. subsample < 1 leaves out the rows
+  /// with Random::UniformAt(row_key, r) >= subsample (the CPU booster's row sample): they stay
+  /// in the row index with zero gradients, so every row reaches a leaf. `tree_features` and
+  /// `stream` as for TreeGrower::Grow. The leaves' rows are ranges of the device row index.
+  CudaGrowResult GrowTree(const GrowerParams& params, int output, double subsample,
+                          std::uint64_t row_key, std::span<const std::uint32_t> tree_features,
+                          std::uint64_t stream, const std::atomic<bool>* cancel);
+
+  /// Adds the grown tree's leaf values (as they are now in grown.tree) to the device margins of
+  /// every row in its leaf.
+  void AddToMargins(const CudaGrowResult& grown, int output);
+
+  /// The row index of the last grown tree (all rows, grouped by leaf), copied to the host.
+  void CopyRowIndex(std::vector<std::uint32_t>& rows) const;
 
   /// The training margins, rows x outputs, copied to the host.
   void CopyMargins(std::vector<float>& margins) const;

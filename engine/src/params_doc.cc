@@ -65,9 +65,9 @@ constexpr std::string_view kMarkdownNotes = R"(
   training starts, so that a model trained on a GPU still loads anywhere. With CUDA,
   `device=cuda` (or `cuda:N`) trains gradient-boosted trees on the GPU and gives the CPU's trees
   (bit for bit when the objective's gradients use no `expf`/`log1pf`, e.g. squared error).
-  Refused on the GPU, before training starts: `algorithm=random_forest` and
-  `objective=reg:absoluteerror` (adaptive leaf values); also a device number the machine does not
-  have, and a job whose estimated device memory exceeds what is free. Metrics are computed on
+  Refused on the GPU, before training starts: `algorithm=random_forest`; also a device number
+  the machine does not have, and a job whose estimated device memory exceeds what is free.
+  `reg:absoluteerror`'s adaptive leaf values are recomputed on the host. Metrics are computed on
   the host: when `train` is an eval set its margins are copied back each round, and other eval
   sets are predicted on the host.
 )";

@@ -1,6 +1,6 @@
 // [cuda] end-to-end training: the same data, parameters and seed trained with device=cpu and
 // device=cuda give the same trees. Objectives whose gradients are built from + - * / only
-// (squared error here) give bit-identical models. Those that call expf (binary:logistic,
+// (squared and absolute error here) give bit-identical models. Those that call expf (binary:logistic,
 // multi:softprob) get their gradients from CUDA's expf, which is within 2 ulp of the true
 // value where glibc's is within 1 (tests/kernels/cuda_gradient_test.cc), so their fixed-point
 // sums differ in the last bits: the structure and thresholds must still be the same, and
@@ -108,7 +108,7 @@ DataSet Binary(std::size_t rows, std::uint64_t seed) {
 
 }  // namespace
 
-TEST_CASE("GPU training: squared error gives the CPU's model bit for bit", "[cuda]") {
+TEST_CASE("GPU training: squared and absolute error give the CPU's model bit for bit", "[cuda]") {
   using Params = std::map<std::string, std::string>;
   const Params base = {{"objective", "reg:squarederror"}, {"num_round", "12"},
                        {"max_depth", "6"},                {"eta", "0.3"},
@@ -135,6 +135,11 @@ TEST_CASE("GPU training: squared error gives the CPU's model bit for bit", "[cud
       {"interaction constraints", with({{"interaction_constraints", "[[0,1],[2,3,4]]"}})},
       {"16-bit bins", with({{"max_bin", "1000"}})},
       {"num_parallel_tree", with({{"num_parallel_tree", "2"}, {"subsample", "0.8"}})},
+      {"reg:absoluteerror (adaptive leaves refitted on the host)",
+       with({{"objective", "reg:absoluteerror"}, {"eval_metric", "mae"}})},
+      {"reg:absoluteerror with subsample and lossguide",
+       with({{"objective", "reg:absoluteerror"}, {"eval_metric", "mae"}, {"subsample", "0.7"},
+             {"grow_policy", "lossguide"}, {"max_leaves", "16"}})},
       {"early stopping on the validation set",
        with({{"num_round", "60"}, {"eta", "0.8"}, {"early_stopping_rounds", "3"}})},
   };
