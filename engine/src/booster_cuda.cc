@@ -15,8 +15,8 @@
 namespace grove {
 
 void Booster::GrowTreeOnDevice(int iteration, int output, int parallel_index) {
-  const auto tree_index = static_cast<std::uint64_t>(output * params_.num_parallel_tree +
-                                                     parallel_index);
+  const auto tree_index =
+      static_cast<std::uint64_t>(output * params_.num_parallel_tree + parallel_index);
   const auto seed = static_cast<std::uint64_t>(ctx_.seed);
   const auto round = static_cast<std::uint64_t>(iteration);
   std::uint64_t row_key = 0;

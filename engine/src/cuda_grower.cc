@@ -49,7 +49,11 @@ class CudaGrowSession {
   CudaGrowSession(const CudaTreeInputs& in, const GrowerParams& params,
                   const GradientQuantizer& quantizer, std::span<const std::uint32_t> tree_features,
                   std::uint64_t stream, const std::atomic<bool>* cancel)
-      : in_(in), cuts_(*in.cuts), params_(params), quantizer_(quantizer), cancel_(cancel),
+      : in_(in),
+        cuts_(*in.cuts),
+        params_(params),
+        quantizer_(quantizer),
+        cancel_(cancel),
         pool_(*in.histograms),
         sampler_(tree_features, params, stream, in.cuts->NumFeatures()) {}
 
@@ -140,9 +144,12 @@ class CudaGrowSession {
     for (std::size_t i = 0; i < parents.size(); ++i) {
       const Node& p = parents[i];
       const auto f = static_cast<std::uint32_t>(p.split.feature);
-      tasks[i] = cuda_impl::PartitionNode{p.begin,           p.Rows(),
-                                          f,                 p.split.split_bin,
-                                          detail::MissingBinOf(cuts_, f), p.split.missing_left};
+      tasks[i] = cuda_impl::PartitionNode{p.begin,
+                                          p.Rows(),
+                                          f,
+                                          p.split.split_bin,
+                                          detail::MissingBinOf(cuts_, f),
+                                          p.split.missing_left};
     }
     std::vector<std::uint32_t> left_counts(parents.size());
     cuda_impl::PartitionRows(in_.stream, in_.bins, in_.d_rows, tasks, left_counts);  // syncs
@@ -252,9 +259,9 @@ class CudaGrowSession {
       nodes[k].parent_gain = detail::ParentGain(params_, quantizer_, c.sum, c.bounds);
     }
     SplitCandidate* d_best = in_.d_best->Reserve(index.size());
-    cuda_impl::EvaluateSplits(in_.stream, cuda_impl::SplitBatch{in_.d_cuts, params_.split,
-                                                                quantizer_, params_.monotone,
-                                                                nodes, d_best});
+    cuda_impl::EvaluateSplits(
+        in_.stream, cuda_impl::SplitBatch{in_.d_cuts, params_.split, quantizer_, params_.monotone,
+                                          nodes, d_best});
     std::vector<SplitCandidate> best(index.size());
     cuda_impl::CopyToHostOn(in_.stream, best.data(), d_best,
                             best.size() * sizeof(SplitCandidate));  // syncs

@@ -54,7 +54,8 @@ template <typename T>
 class GrowingBuffer {
  public:
   T* Reserve(std::size_t size) {
-    if (size > buffer_.size()) buffer_ = cuda_impl::DeviceBuffer<T>(std::max(size, 2 * buffer_.size()));
+    if (size > buffer_.size())
+      buffer_ = cuda_impl::DeviceBuffer<T>(std::max(size, 2 * buffer_.size()));
     return buffer_.data();
   }
 
@@ -65,13 +66,13 @@ class GrowingBuffer {
 /// What the grower reads and writes on the device; owned by CudaSession.
 struct CudaTreeInputs {
   cuda_impl::StreamView stream;
-  const HistogramCuts* cuts = nullptr;     ///< host cuts (missing bins, feature 0's bins)
-  BinnedView bins;                         ///< device pointers
-  CutsView d_cuts;                         ///< device pointers
+  const HistogramCuts* cuts = nullptr;  ///< host cuts (missing bins, feature 0's bins)
+  BinnedView bins;                      ///< device pointers
+  CutsView d_cuts;                      ///< device pointers
   const cuda_impl::HistogramPlan* plan = nullptr;
-  const GradientSum* d_fixed = nullptr;    ///< one per matrix row
-  std::uint32_t* d_rows = nullptr;         ///< the row index: ascending rows on entry
-  std::uint32_t rows = 0;                  ///< entries of d_rows
+  const GradientSum* d_fixed = nullptr;  ///< one per matrix row
+  std::uint32_t* d_rows = nullptr;       ///< the row index: ascending rows on entry
+  std::uint32_t rows = 0;                ///< entries of d_rows
   DeviceHistogramPool* histograms = nullptr;
   GrowingBuffer<std::uint32_t>* d_features = nullptr;
   GrowingBuffer<SplitCandidate>* d_best = nullptr;

@@ -31,10 +31,9 @@ CudaSession::CudaSession(const Context& ctx, const TrainParams& params, const Bi
               "CudaSession: one margin per row and output");
   const cuda_impl::DeviceGuard guard(ordinal_);
   // Refuse a job that does not fit before allocating anything.
-  cuda_impl::RequireDeviceMemory(
-      ordinal_, cuda_impl::EstimateTrainingMemory(CudaTrainingShape(
-                    params, rows_, bins.Features(), cuts_.TotalBins(), bins.IsNarrow(), outputs_,
-                    !train.weights.empty())));
+  cuda_impl::RequireDeviceMemory(ordinal_, cuda_impl::EstimateTrainingMemory(CudaTrainingShape(
+                                               params, rows_, bins.Features(), cuts_.TotalBins(),
+                                               bins.IsNarrow(), outputs_, !train.weights.empty())));
   stream_ = std::make_unique<cuda_impl::Stream>();
   const std::size_t cells = rows_ * bins.Features();
   if (bins.IsNarrow()) {

@@ -95,11 +95,11 @@ bool LossguideAfter(const NodeT& a, const NodeT& b) {
 /// the parent's unscaled weight. split_bin[node] keeps the local split bin for binned
 /// traversal. Returns the left child's index (the right one is the next).
 inline std::int32_t ApplySplit(const GrowerParams& params, const GradientQuantizer& quantizer,
-                               Tree& tree, std::vector<std::uint32_t>& split_bin,
-                               std::int32_t node, const SplitCandidate& s,
-                               const GradientSum& parent_sum, const WeightBounds& bounds) {
-  const double parent_weight = CalcWeight(params.split, quantizer.Grad(parent_sum),
-                                          quantizer.Hess(parent_sum), bounds);
+                               Tree& tree, std::vector<std::uint32_t>& split_bin, std::int32_t node,
+                               const SplitCandidate& s, const GradientSum& parent_sum,
+                               const WeightBounds& bounds) {
+  const double parent_weight =
+      CalcWeight(params.split, quantizer.Grad(parent_sum), quantizer.Hess(parent_sum), bounds);
   const std::int32_t left =
       tree.Split(node, static_cast<std::uint32_t>(s.feature), s.threshold, s.missing_left,
                  static_cast<float>(s.loss_change), static_cast<float>(params.eta * s.left_weight),
@@ -113,8 +113,8 @@ inline std::int32_t ApplySplit(const GrowerParams& params, const GradientQuantiz
 }
 
 /// The root's leaf value and cover, from the sum over the tree's rows.
-inline void SetRootValue(const GrowerParams& params, const GradientQuantizer& quantizer,
-                         Tree& tree, const GradientSum& sum) {
+inline void SetRootValue(const GrowerParams& params, const GradientQuantizer& quantizer, Tree& tree,
+                         const GradientSum& sum) {
   const double w = CalcWeight(params.split, quantizer.Grad(sum), quantizer.Hess(sum));
   tree.value[0] = static_cast<float>(params.eta * w);
   tree.sum_hessian[0] = static_cast<float>(quantizer.Hess(sum));
@@ -137,7 +137,9 @@ class FeatureSampler {
  public:
   FeatureSampler(std::span<const std::uint32_t> tree_features, const GrowerParams& params,
                  std::uint64_t stream, std::size_t num_features)
-      : tree_features_(tree_features), params_(params), stream_(stream),
+      : tree_features_(tree_features),
+        params_(params),
+        stream_(stream),
         num_features_(num_features) {}
 
   std::span<const std::uint32_t> LevelFeatures(int depth) {

@@ -1,13 +1,13 @@
 // Host-side logic of device=cuda training (no GPU needed): the up-front refusals, the shape of
 // the memory estimate, and the growth rules the CPU and CUDA growers share.
-#include <catch2/catch.hpp>
+#include "engine/src/cuda_options.h"
 
+#include <catch2/catch.hpp>
 #include <limits>
 #include <map>
 #include <string>
 #include <vector>
 
-#include "engine/src/cuda_options.h"
 #include "engine/src/grow_rules.h"
 #include "engine/src/random.h"
 #include "grove/errors.h"
@@ -30,9 +30,12 @@ TrainParams Cuda(std::map<std::string, std::string> values) {
 
 TEST_CASE("device=cuda refuses what the GPU path does not support, naming it", "[unit]") {
   CHECK_NOTHROW(CheckCudaOptions(Cuda({{"objective", "binary:logistic"}})));
-  CHECK_NOTHROW(CheckCudaOptions(
-      Cuda({{"objective", "multi:softprob"}, {"num_class", "3"}, {"subsample", "0.5"},
-            {"grow_policy", "lossguide"}, {"max_leaves", "8"}, {"monotone_constraints", "(1,0)"}})));
+  CHECK_NOTHROW(CheckCudaOptions(Cuda({{"objective", "multi:softprob"},
+                                       {"num_class", "3"},
+                                       {"subsample", "0.5"},
+                                       {"grow_policy", "lossguide"},
+                                       {"max_leaves", "8"},
+                                       {"monotone_constraints", "(1,0)"}})));
   CHECK_THROWS_WITH(CheckCudaOptions(Cuda({{"algorithm", "random_forest"}})),
                     Contains("algorithm=random_forest is not supported on the GPU") &&
                         Contains("set device=cpu"));
@@ -163,7 +166,7 @@ TEST_CASE("shared growth rules: monotone bounds, paths, order, node sums", "[uni
   std::vector<GradientSum> hist(cuts.TotalBins());
   hist[0] = {3, 1};
   hist[1] = {-1, 2};
-  hist[2] = {4, 4};  // missing bin of feature 0
+  hist[2] = {4, 4};      // missing bin of feature 0
   hist[3] = {100, 100};  // feature 1: not counted
   CHECK(detail::NodeSumOf(cuts, hist) == GradientSum{6, 7});
 

@@ -1,14 +1,13 @@
 // [cuda] end-to-end training: the same data, parameters and seed trained with device=cpu and
 // device=cuda give the same trees. Objectives whose gradients are built from + - * / only
-// (squared and absolute error here) give bit-identical models. Those that call expf (binary:logistic,
-// multi:softprob) get their gradients from CUDA's expf, which is within 2 ulp of the true
-// value where glibc's is within 1 (tests/kernels/cuda_gradient_test.cc), so their fixed-point
-// sums differ in the last bits: the structure and thresholds must still be the same, and
-// values, gains and covers agree within a relative 1e-4 of the tree's largest (the differences
+// (squared and absolute error here) give bit-identical models. Those that call expf
+// (binary:logistic, multi:softprob) get their gradients from CUDA's expf, which is within 2 ulp of
+// the true value where glibc's is within 1 (tests/kernels/cuda_gradient_test.cc), so their
+// fixed-point sums differ in the last bits: the structure and thresholds must still be the same,
+// and values, gains and covers agree within a relative 1e-4 of the tree's largest (the differences
 // seen are ~1e-7 per round, accumulating over the rounds through the margins).
-#include <catch2/catch.hpp>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <cmath>
 #include <map>
 #include <random>
@@ -110,9 +109,12 @@ DataSet Binary(std::size_t rows, std::uint64_t seed) {
 
 TEST_CASE("GPU training: squared and absolute error give the CPU's model bit for bit", "[cuda]") {
   using Params = std::map<std::string, std::string>;
-  const Params base = {{"objective", "reg:squarederror"}, {"num_round", "12"},
-                       {"max_depth", "6"},                {"eta", "0.3"},
-                       {"seed", "11"},                    {"eval_metric", "rmse"}};
+  const Params base = {{"objective", "reg:squarederror"},
+                       {"num_round", "12"},
+                       {"max_depth", "6"},
+                       {"eta", "0.3"},
+                       {"seed", "11"},
+                       {"eval_metric", "rmse"}};
   const auto with = [&](Params extra) {
     Params p = base;
     for (auto& [k, v] : extra) p[k] = v;
@@ -125,11 +127,11 @@ TEST_CASE("GPU training: squared and absolute error give the CPU's model bit for
       {"lossguide", with({{"grow_policy", "lossguide"}, {"max_depth", "0"}, {"max_leaves", "24"}})},
       {"lossguide with a depth limit",
        with({{"grow_policy", "lossguide"}, {"max_depth", "4"}, {"max_leaves", "12"}})},
-      {"subsample and the three colsample levels",
-       with({{"subsample", "0.7"}, {"colsample_bytree", "0.8"}, {"colsample_bylevel", "0.8"},
-             {"colsample_bynode", "0.6"}})},
-      {"monotone constraints",
-       with({{"monotone_constraints", "(1,0,-1,1)"}, {"max_depth", "5"}})},
+      {"subsample and the three colsample levels", with({{"subsample", "0.7"},
+                                                         {"colsample_bytree", "0.8"},
+                                                         {"colsample_bylevel", "0.8"},
+                                                         {"colsample_bynode", "0.6"}})},
+      {"monotone constraints", with({{"monotone_constraints", "(1,0,-1,1)"}, {"max_depth", "5"}})},
       {"monotone constraints with max_delta_step",
        with({{"monotone_constraints", "(1,0,-1,1)"}, {"max_delta_step", "0.5"}})},
       {"interaction constraints", with({{"interaction_constraints", "[[0,1],[2,3,4]]"}})},
@@ -137,9 +139,11 @@ TEST_CASE("GPU training: squared and absolute error give the CPU's model bit for
       {"num_parallel_tree", with({{"num_parallel_tree", "2"}, {"subsample", "0.8"}})},
       {"reg:absoluteerror (adaptive leaves refitted on the host)",
        with({{"objective", "reg:absoluteerror"}, {"eval_metric", "mae"}})},
-      {"reg:absoluteerror with subsample and lossguide",
-       with({{"objective", "reg:absoluteerror"}, {"eval_metric", "mae"}, {"subsample", "0.7"},
-             {"grow_policy", "lossguide"}, {"max_leaves", "16"}})},
+      {"reg:absoluteerror with subsample and lossguide", with({{"objective", "reg:absoluteerror"},
+                                                               {"eval_metric", "mae"},
+                                                               {"subsample", "0.7"},
+                                                               {"grow_policy", "lossguide"},
+                                                               {"max_leaves", "16"}})},
       {"early stopping on the validation set",
        with({{"num_round", "60"}, {"eta", "0.8"}, {"early_stopping_rounds", "3"}})},
   };
@@ -184,10 +188,14 @@ TEST_CASE("GPU training: logistic loss with missing values, within the expf boun
   DataSet train = Binary(3000, 21);
   test::InjectMissing(train, 0.1, 22);
   const std::string policy = GENERATE(as<std::string>{}, "depthwise", "lossguide");
-  const std::map<std::string, std::string> params = {
-      {"objective", "binary:logistic"}, {"num_round", "10"}, {"max_depth", "5"},
-      {"grow_policy", policy},          {"max_leaves", "20"}, {"eval_metric", "auc"},
-      {"subsample", "0.8"},             {"colsample_bynode", "0.7"}};
+  const std::map<std::string, std::string> params = {{"objective", "binary:logistic"},
+                                                     {"num_round", "10"},
+                                                     {"max_depth", "5"},
+                                                     {"grow_policy", policy},
+                                                     {"max_leaves", "20"},
+                                                     {"eval_metric", "auc"},
+                                                     {"subsample", "0.8"},
+                                                     {"colsample_bynode", "0.7"}};
   const Run cpu = TrainOn("cpu", params, train);
   const Run gpu = TrainOn("cuda", params, train);
   CheckSameTrees(cpu.model, gpu.model, 1e-4);
@@ -213,7 +221,10 @@ TEST_CASE("CUDA row sample: the CPU booster's rows keep their gradients", "[cuda
   for (std::size_t r = 0; r < rows; ++r) {
     h_fixed[r] = GradientSum{static_cast<std::int64_t>(r) + 1, 2 * static_cast<std::int64_t>(r)};
   }
-  auto d_fixed = cuda_impl::DeviceBuffer<GradientSum>::FromHost(std::span<const GradientSum>(h_fixed));
+  auto d_fixed =
+      cuda_impl::DeviceBuffer<GradientSum>::FromHost(std::span<const GradientSum>(h_fixed));
+  // FromHost copies on the legacy default stream; a non-blocking Stream does not wait for it.
+  cuda_impl::SynchronizeDevice();
   const std::uint64_t key = Random::For(5, kStreamRowSample, 3, 1).Next();
   cuda_impl::Stream stream;
   cuda_impl::ZeroUnsampledRows(stream.View(), key, 0.35, rows, d_fixed.data());
