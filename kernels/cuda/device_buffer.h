@@ -27,7 +27,8 @@ struct StreamView {
 
 void* DeviceAllocate(std::size_t bytes);
 void DeviceFree(void* pointer) noexcept;
-/// Synchronous copies (the host may read or reuse its buffer when they return).
+/// Synchronous copies (the host may read or reuse its buffer when they return; CopyToDevice's
+/// data is then visible to kernels on every stream).
 void CopyToDevice(void* d_destination, const void* source, std::size_t bytes);
 void CopyToHost(void* destination, const void* d_source, std::size_t bytes);
 void FillZero(StreamView stream, void* d_pointer, std::size_t bytes);

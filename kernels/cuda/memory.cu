@@ -22,6 +22,10 @@ void DeviceFree(void* pointer) noexcept {
 
 void CopyToDevice(void* d_destination, const void* source, std::size_t bytes) {
   GROVE_CUDA_CHECK(cudaMemcpy(d_destination, source, bytes, cudaMemcpyHostToDevice));
+  // From pageable memory cudaMemcpy may return once the data is staged, before the DMA has
+  // landed, and kernels on a non-blocking Stream do not wait for the legacy stream: finish it
+  // here, so that the data is on the device for every stream when the call returns.
+  GROVE_CUDA_CHECK(cudaStreamSynchronize(cudaStreamLegacy));
 }
 
 void CopyToHost(void* destination, const void* d_source, std::size_t bytes) {
