@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "engine/src/grow_order.h"
 #include "engine/src/grow_rules.h"
 
 namespace grove {
@@ -72,69 +73,21 @@ class CudaGrowSession {
     level.push_back(std::move(root));
     Evaluate(level);
     if (params_.lossguide) {
-      RunLossguide(std::move(level));
+      detail::GrowLossguide(params_, std::move(level), *this);
     } else {
-      RunDepthwise(std::move(level));
+      detail::GrowDepthwise(params_, std::move(level), *this);
     }
     return std::move(result_);
   }
 
- private:
+  // The steps of grow_order.h.
   void CheckCancel() const {
     if (cancel_ != nullptr && cancel_->load(std::memory_order_relaxed)) throw GrowCancelled{};
-  }
-
-  bool CanSplit(const Node& c) const {
-    return detail::CanSplit(params_, c.split, c.depth, num_leaves_);
   }
 
   void Finalize(Node& c) {
     result_.leaves.push_back(LeafRows{c.node, c.begin, c.end});
     pool_.Give(std::exchange(c.hist, -1));
-  }
-
-  void RunDepthwise(std::vector<Node> level) {
-    while (!level.empty()) {
-      CheckCancel();
-      std::vector<Node> parents;
-      for (Node& c : level) {
-        if (CanSplit(c)) {
-          ++num_leaves_;  // a split turns one leaf into two
-          parents.push_back(std::move(c));
-        } else {
-          Finalize(c);
-        }
-      }
-      level = Expand(parents);
-      BuildChildHistograms(parents, level);
-      Evaluate(level);
-    }
-  }
-
-  void RunLossguide(std::vector<Node> roots) {
-    const auto worse = [](const Node& a, const Node& b) { return detail::LossguideAfter(a, b); };
-    std::vector<Node> heap = std::move(roots);
-    std::make_heap(heap.begin(), heap.end(), worse);
-    while (!heap.empty()) {
-      CheckCancel();
-      std::pop_heap(heap.begin(), heap.end(), worse);
-      Node c = std::move(heap.back());
-      heap.pop_back();
-      if (!CanSplit(c)) {
-        Finalize(c);
-        continue;
-      }
-      ++num_leaves_;
-      std::vector<Node> parents;
-      parents.push_back(std::move(c));
-      std::vector<Node> children = Expand(parents);
-      BuildChildHistograms(parents, children);
-      Evaluate(children);
-      for (Node& child : children) {
-        heap.push_back(std::move(child));
-        std::push_heap(heap.begin(), heap.end(), worse);
-      }
-    }
   }
 
   // Partitions every parent's rows in one call (left rows, then right rows, in order) and
@@ -156,24 +109,10 @@ class CudaGrowSession {
     std::vector<Node> children;
     children.reserve(2 * parents.size());
     for (std::size_t i = 0; i < parents.size(); ++i) {
-      Node& p = parents[i];
-      const SplitCandidate& s = p.split;
-      const auto f = static_cast<std::uint32_t>(s.feature);
+      const Node& p = parents[i];
       const std::int32_t left = detail::ApplySplit(params_, quantizer_, result_.tree, split_bin_,
-                                                   p.node, s, p.sum, p.bounds);
-      const std::vector<std::uint32_t> path = detail::ChildPath(p.path, f);
-      const std::uint32_t mid = p.begin + left_counts[i];
-      for (int side = 0; side < 2; ++side) {
-        Node child;
-        child.node = left + side;
-        child.depth = p.depth + 1;
-        child.begin = side == 0 ? p.begin : mid;
-        child.end = side == 0 ? mid : p.end;
-        child.sum = side == 0 ? s.left_sum : s.right_sum;
-        child.bounds = detail::ChildBounds(params_, p.bounds, s, side == 0);
-        child.path = path;
-        children.push_back(std::move(child));
-      }
+                                                   p.node, p.split, p.sum, p.bounds);
+      detail::AppendChildren(params_, p, left, p.begin + left_counts[i], children);
     }
     return children;
   }
@@ -181,29 +120,21 @@ class CudaGrowSession {
   // Children that may split need histograms: the smaller sibling is built from its rows (one
   // call for all of them), the larger one is its parent's histogram minus the smaller one,
   // computed in the parent's slot (one call for all of them).
-  void BuildChildHistograms(std::vector<Node>& parents, std::vector<Node>& children) {
+  void ChildHistograms(std::vector<Node>& parents, std::vector<Node>& children) {
+    const auto siblings = detail::SiblingsToBuild(
+        params_, parents, children, [&](Node& p) { pool_.Give(std::exchange(p.hist, -1)); });
     std::vector<Node*> to_build;
-    std::vector<std::pair<Node*, Node*>> to_subtract;  // (larger, smaller)
-    for (std::size_t i = 0; i < parents.size(); ++i) {
-      Node& l = children[2 * i];
-      Node& r = children[2 * i + 1];
-      if (!detail::MaySplitDeeper(params_, l.depth)) {
-        pool_.Give(std::exchange(parents[i].hist, -1));
-        continue;
-      }
-      Node& small = l.Rows() <= r.Rows() ? l : r;
-      Node& large = l.Rows() <= r.Rows() ? r : l;
-      small.hist = pool_.Take();
-      large.hist = std::exchange(parents[i].hist, -1);
-      to_build.push_back(&small);
-      to_subtract.emplace_back(&large, &small);
+    for (const auto& pair : siblings) {
+      pair.smaller->hist = pool_.Take();
+      pair.larger->hist = std::exchange(pair.parent->hist, -1);
+      to_build.push_back(pair.smaller);
     }
     BuildHistograms(to_build);
     std::vector<cuda_impl::SubtractionTask> tasks;
-    tasks.reserve(to_subtract.size());
-    for (auto& [large, small] : to_subtract) {
-      GradientSum* parent = pool_.Data(large->hist);
-      tasks.push_back(cuda_impl::SubtractionTask{parent, pool_.Data(small->hist), parent});
+    tasks.reserve(siblings.size());
+    for (const auto& pair : siblings) {
+      GradientSum* parent = pool_.Data(pair.larger->hist);
+      tasks.push_back(cuda_impl::SubtractionTask{parent, pool_.Data(pair.smaller->hist), parent});
     }
     cuda_impl::SubtractHistograms(in_.stream, in_.plan->total_bins, tasks);
   }
@@ -268,6 +199,7 @@ class CudaGrowSession {
     for (std::size_t k = 0; k < index.size(); ++k) candidates[index[k]].split = best[k];
   }
 
+ private:
   const CudaTreeInputs& in_;
   const HistogramCuts& cuts_;
   const GrowerParams& params_;
@@ -277,7 +209,6 @@ class CudaGrowSession {
   detail::FeatureSampler sampler_;
   CudaGrowResult result_;
   std::vector<std::uint32_t> split_bin_;
-  std::size_t num_leaves_ = 1;
 };
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "engine/src/binned_views.h"
+#include "engine/src/grow_order.h"
 #include "engine/src/grow_rules.h"
 #include "engine/src/random.h"
 #include "kernels/histogram.h"
@@ -56,89 +57,30 @@ class GrowSession {
     result_.split_bin.push_back(0);
     std::vector<Candidate> level;
     level.push_back(std::move(root));
-    if (finder_ != nullptr) {
-      Evaluate(level);
-      if (params_.lossguide) {
-        RunLossguide(std::move(level));
-      } else {
-        RunDepthwise(std::move(level));
-      }
-      return std::move(result_);
+    if (finder_ == nullptr) {
+      BuildHistograms(level, {});
+      root_sum_ready_ = true;
+      detail::SetRootValue(params_, quantizer_, result_.tree, level.front().sum);
     }
-    BuildHistograms(level, {});
-    root_sum_ready_ = true;
-    Candidate& r = level.front();
-    detail::SetRootValue(params_, quantizer_, result_.tree, r.sum);
     Evaluate(level);
     if (params_.lossguide) {
-      RunLossguide(std::move(level));
+      detail::GrowLossguide(params_, std::move(level), *this);
     } else {
-      RunDepthwise(std::move(level));
+      detail::GrowDepthwise(params_, std::move(level), *this);
     }
     return std::move(result_);
   }
 
- private:
+  // The steps of grow_order.h.
   void CheckCancel() const {
     if (cancel_ != nullptr && cancel_->load(std::memory_order_relaxed)) throw GrowCancelled{};
   }
 
   bool MaySplitDeeper(int depth) const { return detail::MaySplitDeeper(params_, depth); }
 
-  bool CanSplit(const Candidate& c) const {
-    return detail::CanSplit(params_, c.split, c.depth, num_leaves_);
-  }
-
   void Finalize(Candidate& c) {
     result_.leaves.push_back(LeafRows{c.node, c.begin, c.end});
     pool_.Give(std::move(c.hist));
-  }
-
-  void RunDepthwise(std::vector<Candidate> level) {
-    while (!level.empty()) {
-      CheckCancel();
-      std::vector<Candidate> parents;
-      for (Candidate& c : level) {
-        if (CanSplit(c)) {
-          ++num_leaves_;  // a split turns one leaf into two
-          parents.push_back(std::move(c));
-        } else {
-          Finalize(c);
-        }
-      }
-      level = Expand(parents);
-      if (finder_ == nullptr) BuildChildHistograms(parents, level);
-      Evaluate(level);
-    }
-  }
-
-  void RunLossguide(std::vector<Candidate> roots) {
-    // Highest gain first; on equal gain the node created first (lower id) goes first.
-    const auto worse = [](const Candidate& a, const Candidate& b) {
-      return detail::LossguideAfter(a, b);
-    };
-    std::vector<Candidate> heap = std::move(roots);
-    std::make_heap(heap.begin(), heap.end(), worse);
-    while (!heap.empty()) {
-      CheckCancel();
-      std::pop_heap(heap.begin(), heap.end(), worse);
-      Candidate c = std::move(heap.back());
-      heap.pop_back();
-      if (!CanSplit(c)) {
-        Finalize(c);
-        continue;
-      }
-      ++num_leaves_;
-      std::vector<Candidate> parents;
-      parents.push_back(std::move(c));
-      std::vector<Candidate> children = Expand(parents);
-      if (finder_ == nullptr) BuildChildHistograms(parents, children);
-      Evaluate(children);
-      for (Candidate& child : children) {
-        heap.push_back(std::move(child));
-        std::push_heap(heap.begin(), heap.end(), worse);
-      }
-    }
   }
 
   // Applies each parent's split to the tree and partitions its rows; returns the children in
@@ -157,50 +99,33 @@ class GrowSession {
     std::vector<Candidate> children;
     children.reserve(2 * parents.size());
     for (std::size_t i = 0; i < parents.size(); ++i) {
-      Candidate& p = parents[i];
-      const SplitCandidate& s = p.split;
-      const auto f = static_cast<std::uint32_t>(s.feature);
+      const Candidate& p = parents[i];
       const std::int32_t left = detail::ApplySplit(params_, quantizer_, result_.tree,
-                                                   result_.split_bin, p.node, s, p.sum, p.bounds);
-      const std::vector<std::uint32_t> path = detail::ChildPath(p.path, f);
-      const std::size_t mid = p.begin + tasks[i].left_count;
-      for (int side = 0; side < 2; ++side) {
-        Candidate child;
-        child.node = left + side;
-        child.depth = p.depth + 1;
-        child.begin = side == 0 ? p.begin : mid;
-        child.end = side == 0 ? mid : p.end;
-        child.sum = side == 0 ? s.left_sum : s.right_sum;
-        child.bounds = detail::ChildBounds(params_, p.bounds, s, side == 0);
-        child.path = path;
-        children.push_back(std::move(child));
-      }
+                                                   result_.split_bin, p.node, p.split, p.sum,
+                                                   p.bounds);
+      detail::AppendChildren(params_, p, left, p.begin + tasks[i].left_count, children);
     }
     return children;
+  }
+
+  void ChildHistograms(std::vector<Candidate>& parents, std::vector<Candidate>& children) {
+    if (finder_ == nullptr) BuildChildHistograms(parents, children);
   }
 
   // Children that may split need histograms: the smaller sibling is built from its rows, the
   // larger one is the parent's histogram minus the smaller one.
   void BuildChildHistograms(std::vector<Candidate>& parents, std::vector<Candidate>& children) {
+    const auto siblings = detail::SiblingsToBuild(
+        params_, parents, children, [&](Candidate& p) { pool_.Give(std::move(p.hist)); });
     std::vector<Candidate*> to_build;
-    std::vector<std::pair<Candidate*, Candidate*>> to_subtract;  // (larger, smaller)
-    for (std::size_t i = 0; i < parents.size(); ++i) {
-      Candidate& l = children[2 * i];
-      Candidate& r = children[2 * i + 1];
-      if (!MaySplitDeeper(l.depth)) {
-        pool_.Give(std::move(parents[i].hist));
-        continue;
-      }
-      Candidate& small = l.Rows() <= r.Rows() ? l : r;
-      Candidate& large = l.Rows() <= r.Rows() ? r : l;
-      to_build.push_back(&small);
-      large.hist = std::move(parents[i].hist);
-      to_subtract.emplace_back(&large, &small);
+    for (const auto& pair : siblings) {
+      to_build.push_back(pair.smaller);
+      pair.larger->hist = std::move(pair.parent->hist);
     }
     std::vector<Candidate> none;
     BuildHistograms(none, to_build);
-    for (auto& [large, small] : to_subtract) {
-      SubtractHistogram(ctx_, large->hist, small->hist, large->hist);
+    for (const auto& pair : siblings) {
+      SubtractHistogram(ctx_, pair.larger->hist, pair.smaller->hist, pair.larger->hist);
     }
   }
 
@@ -267,6 +192,7 @@ class GrowSession {
     for (std::size_t k = 0; k < index.size(); ++k) candidates[index[k]].split = best[k];
   }
 
+ private:
   const Context& ctx_;
   const BinnedMatrix& bins_;
   const HistogramCuts& cuts_;
@@ -280,7 +206,6 @@ class GrowSession {
   CutsView cut_view_;
   GrowResult result_;
   detail::FeatureSampler sampler_{tree_features_, params_, stream_, cuts_.NumFeatures()};
-  std::size_t num_leaves_ = 1;
   bool root_sum_ready_ = false;
   SplitFinder* finder_ = nullptr;
   HistogramPool own_pool_;
