@@ -30,20 +30,8 @@ void DeviceHistogramPool::GiveAll() {
 
 namespace {
 
-// A node that may still be split (tree_grower.cc's Candidate, with a pool slot for its
-// histogram instead of a host vector).
-struct Node {
-  std::int32_t node = 0;
-  int depth = 0;
-  std::uint32_t begin = 0;
-  std::uint32_t end = 0;
-  GradientSum sum;
-  WeightBounds bounds;
-  std::vector<std::uint32_t> path;  // features split on from the root to here, ascending
-  int hist = -1;                    // pool slot; -1 when the node cannot be split anyway
-  SplitCandidate split;
-  std::uint32_t Rows() const { return end - begin; }
-};
+// A node that may still be split; its histogram is a slot of the device pool.
+using Node = detail::GrowNode<std::uint32_t, int>;
 
 class CudaGrowSession {
  public:

@@ -11,7 +11,7 @@
 //
 //   GrowDepthwise(params, std::move(level), steps);  // or GrowLossguide
 //
-// Node types have the members node, depth, begin, end, sum, bounds, path and split.
+// Nodes are GrowNode<row index type, histogram handle>.
 #pragma once
 
 #include <algorithm>
@@ -23,6 +23,30 @@
 #include "engine/src/grow_rules.h"
 
 namespace grove::detail {
+
+/// What a node's histogram is before it has one: an empty host vector, or pool slot -1.
+template <class Hist>
+inline const Hist kNoHistogram{};
+template <>
+inline const int kNoHistogram<int> = -1;
+
+/// A node that may still be split: its tree node, its rows [begin, end) of the grower's row
+/// list, their gradient sum, its monotone bounds, the features split on from the root to it
+/// (ascending), its histogram (a host vector, or a device pool slot; none when the node cannot
+/// be split anyway) and its best split.
+template <class Index, class Hist>
+struct GrowNode {
+  std::int32_t node = 0;
+  int depth = 0;
+  Index begin = 0;
+  Index end = 0;
+  GradientSum sum;
+  WeightBounds bounds;
+  std::vector<std::uint32_t> path;
+  Hist hist = kNoHistogram<Hist>;
+  SplitCandidate split;
+  Index Rows() const { return end - begin; }
+};
 
 /// Splits every node of a level that may split, then the next level, until none may.
 template <class Node, class Steps>

@@ -15,20 +15,7 @@
 namespace grove {
 namespace {
 
-// A node that may still be split: its rows, statistics, histogram and best split.
-struct Candidate {
-  std::int32_t node = 0;
-  int depth = 0;
-  std::size_t begin = 0;
-  std::size_t end = 0;
-  GradientSum sum;
-  WeightBounds bounds;
-  std::vector<std::uint32_t> path;  // features split on from the root to here, ascending
-  std::vector<GradientSum> hist;    // empty when the node cannot be split anyway
-  SplitCandidate split;
-  std::size_t Rows() const { return end - begin; }
-};
-
+using Candidate = detail::GrowNode<std::size_t, std::vector<GradientSum>>;
 using detail::MissingBinOf;
 
 class GrowSession {
