@@ -63,14 +63,13 @@ struct Block {
 // use (oneTBB may run another task while it waits) gets private arrays instead.
 class ScratchLease {
  public:
-  explicit ScratchLease(std::size_t n) {
+  /// `lefts_too`: whether the left rows need an array too (the in-place serial path does not).
+  ScratchLease(std::size_t n, bool lefts_too) {
     thread_local Scratch kept;
     scratch_ = kept.in_use ? &own_ : &kept;
     scratch_->in_use = true;
-    if (scratch_->lefts.size() < n) {
-      scratch_->lefts.resize(n);
-      scratch_->rights.resize(n);
-    }
+    if (lefts_too && scratch_->lefts.size() < n) scratch_->lefts.resize(n);
+    if (scratch_->rights.size() < n) scratch_->rights.resize(n);
     lefts = scratch_->lefts.data();
     rights = scratch_->rights.data();
   }
@@ -97,7 +96,7 @@ void RunSerial(const BinnedView& bins, const BinT* row_bins, const BinT* col_bin
                std::span<PartitionTask> tasks) {
   std::size_t most = 0;
   for (const PartitionTask& task : tasks) most = std::max(most, task.rows.size());
-  ScratchLease scratch(most);
+  ScratchLease scratch(most, false);
   for (PartitionTask& task : tasks) {
     const Decider<BinT> decide(bins, row_bins, col_bins, task);
     const std::size_t n = task.rows.size();
@@ -132,7 +131,7 @@ void Run(const BinnedView& bins, const BinT* row_bins, const BinT* col_bins,
     }
     total += n;
   }
-  ScratchLease scratch(total);
+  ScratchLease scratch(total, true);
   std::vector<Decider<BinT>> deciders;
   deciders.reserve(tasks.size());
   for (const PartitionTask& task : tasks) deciders.emplace_back(bins, row_bins, col_bins, task);
