@@ -2,10 +2,13 @@
 
 #include <numeric>
 
+#include <fmt/format.h>
+
 #include "engine/src/binned_views.h"
 #include "engine/src/cuda_options.h"
 #include "engine/src/objective.h"
 #include "grove/errors.h"
+#include "grove/log.h"
 #include "kernels/cuda/memory_estimate.h"
 
 namespace grove {
@@ -30,10 +33,14 @@ CudaSession::CudaSession(const Context& ctx, const TrainParams& params, const Bi
   GROVE_CHECK(margins.size() == rows_ * static_cast<std::size_t>(outputs_),
               "CudaSession: one margin per row and output");
   const cuda_impl::DeviceGuard guard(ordinal_);
-  // Refuse a job that does not fit before allocating anything.
-  cuda_impl::RequireDeviceMemory(ordinal_, cuda_impl::EstimateTrainingMemory(CudaTrainingShape(
-                                               params, rows_, bins.Features(), cuts_.TotalBins(),
-                                               bins.IsNarrow(), outputs_, !train.weights.empty())));
+  // Report what the job needs, and refuse one that does not fit before allocating anything.
+  const cuda_impl::MemoryEstimate need = cuda_impl::EstimateTrainingMemory(
+      CudaTrainingShape(params, rows_, bins.Features(), cuts_.TotalBins(), bins.IsNarrow(),
+                        outputs_, !train.weights.empty()));
+  const std::uint64_t free_bytes = cuda_impl::RequireDeviceMemory(ordinal_, need);
+  Log(LogLevel::kInfo, fmt::format("{}: this job needs {} of device memory; {} are free",
+                                   ctx.device.ToString(), cuda_impl::FormatGiB(need.total_bytes),
+                                   cuda_impl::FormatGiB(free_bytes)));
   stream_ = std::make_unique<cuda_impl::Stream>();
   const std::size_t cells = rows_ * bins.Features();
   if (bins.IsNarrow()) {

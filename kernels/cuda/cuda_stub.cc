@@ -114,7 +114,7 @@ double BinaryRocAuc(StreamView, const float*, const float*, const float*, std::s
 void ZeroUnsampledRows(StreamView, std::uint64_t, double, std::size_t, GradientSum*) {
   NoCuda();
 }
-void RequireDeviceMemory(int, const MemoryEstimate&) {
+std::uint64_t RequireDeviceMemory(int, const MemoryEstimate&) {
   NoCuda();
 }
 

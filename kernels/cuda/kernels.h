@@ -209,8 +209,8 @@ double BinaryRocAuc(StreamView stream, const float* d_scores, const float* d_lab
 // ---- memory ----------------------------------------------------------------------------------
 
 /// Throws InvalidInput (CheckDeviceMemory) when the estimate exceeds device `ordinal`'s free
-/// memory as cudaMemGetInfo reports it now.
+/// memory as cudaMemGetInfo reports it now; otherwise returns those free bytes.
 struct MemoryEstimate;
-void RequireDeviceMemory(int ordinal, const MemoryEstimate& need);
+std::uint64_t RequireDeviceMemory(int ordinal, const MemoryEstimate& need);
 
 }  // namespace grove::cuda_impl

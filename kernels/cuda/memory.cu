@@ -89,11 +89,12 @@ void Stream::Synchronize() const {
   GROVE_CUDA_CHECK(cudaStreamSynchronize(static_cast<cudaStream_t>(handle_)));
 }
 
-void RequireDeviceMemory(int ordinal, const MemoryEstimate& need) {
+std::uint64_t RequireDeviceMemory(int ordinal, const MemoryEstimate& need) {
   const DeviceGuard guard(ordinal);  // QueryDevice makes `ordinal` current; restore the caller's
   const DeviceInfo info = QueryDevice(ordinal);
   CheckDeviceMemory(need, info.free_bytes,
                     "cuda:" + std::to_string(ordinal) + " (" + info.name + ")");
+  return info.free_bytes;
 }
 
 }  // namespace grove::cuda_impl

@@ -199,8 +199,10 @@ double BinaryRocAuc(StreamView, const float*, const float*, const float*, std::s
   NotEmulated("BinaryRocAuc");
 }
 
-void RequireDeviceMemory(int ordinal, const MemoryEstimate& need) {
-  CheckDeviceMemory(need, QueryDevice(ordinal).free_bytes, "host emulation");
+std::uint64_t RequireDeviceMemory(int ordinal, const MemoryEstimate& need) {
+  const std::uint64_t free_bytes = QueryDevice(ordinal).free_bytes;
+  CheckDeviceMemory(need, free_bytes, "host emulation");
+  return free_bytes;
 }
 
 }  // namespace grove::cuda_impl

@@ -14,6 +14,7 @@
 #include <string>
 
 #include "engine/src/random.h"
+#include "grove/log.h"
 #include "grove/train.h"
 #include "kernels/cuda/kernels.h"
 #include "tests/engine/train_test_util.h"
@@ -239,4 +240,21 @@ TEST_CASE("CUDA row sample: the CPU booster's rows keep their gradients", "[cuda
   }
   CHECK(kept > rows / 4);
   CHECK(kept < rows / 2);
+}
+
+TEST_CASE("GPU training reports the device memory the job needs before it trains", "[cuda]") {
+  const DataSet train = test::Friedman1(2000, 31);
+  std::vector<std::string> info;
+  SetLogSink([&](LogLevel level, std::string_view line) {
+    if (level == LogLevel::kInfo) info.emplace_back(line);
+  });
+  const Run gpu = TrainOn("cuda", {{"num_round", "2"}, {"max_depth", "3"}}, train);
+  SetLogSink({});
+  const auto report = std::find_if(info.begin(), info.end(), [](const std::string& line) {
+    return line.find("cuda:0: this job needs ") == 0 &&
+           line.find(" GiB of device memory; ") != std::string::npos &&
+           line.find(" GiB are free") != std::string::npos;
+  });
+  CHECK(report != info.end());
+  CHECK(gpu.model.trees.size() == 2);
 }
