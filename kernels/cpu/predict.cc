@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "grove/errors.h"
+#include "kernels/common/flat_node.h"
 
 namespace grove::cpu_impl {
 
@@ -23,16 +24,8 @@ constexpr std::size_t kBlockRows = 64;
 // Gathered rows (CSR, strided dense) are staged in at most this many floats per thread, so a
 // very wide input shrinks the block instead of allocating 64 huge rows.
 constexpr std::size_t kStageFloats = std::size_t{1} << 16;
-constexpr std::uint32_t kDefaultLeftBit = 1U << 31;
-constexpr std::uint32_t kFeatureMask = kDefaultLeftBit - 1;
-
-// 16 bytes per node, like XGBoost's RegTree::Node: the split threshold of a split node and the
-// leaf value of a leaf share one slot, default_left rides in the feature's top bit.
-struct PackedNode {
-  std::int32_t child[2];  // left, right; child[0] == -1 marks a leaf
-  std::uint32_t feature;  // feature | kDefaultLeftBit when missing values go left
-  float cond;             // threshold (split) or value (leaf)
-};
+// 16 bytes per node (kernels/common/flat_node.h).
+using PackedNode = FlatNode;
 
 struct PackedForest {
   std::vector<PackedNode> nodes;
@@ -40,10 +33,6 @@ struct PackedForest {
 
   const PackedNode* Tree(std::size_t t) const { return nodes.data() + begin[t]; }
 };
-
-std::string Where(std::size_t tree, std::size_t node) {
-  return "tree " + std::to_string(tree) + ", node " + std::to_string(node);
-}
 
 PackedForest Pack(std::span<const PredictTree> trees, std::size_t cols) {
   GROVE_CHECK(cols <= kFeatureMask, "too many columns for prediction: " + std::to_string(cols));
@@ -54,31 +43,12 @@ PackedForest Pack(std::span<const PredictTree> trees, std::size_t cols) {
   forest.begin.reserve(trees.size());
   for (std::size_t t = 0; t < trees.size(); ++t) {
     const PredictTree& tree = trees[t];
-    const std::size_t n = tree.left.size();
-    GROVE_CHECK(n > 0, "tree " + std::to_string(t) + " has no nodes");
-    GROVE_CHECK(tree.right.size() == n && tree.split_feature.size() == n &&
-                    tree.threshold.size() == n && tree.default_left.size() == n &&
-                    tree.value.size() == n,
-                "tree " + std::to_string(t) + ": node arrays differ in length");
-    GROVE_CHECK(tree.leaf_vector.size() == n * tree.leaf_size,
-                "tree " + std::to_string(t) + ": leaf_vector size mismatch");
+    CheckPredictTree(tree, t);
     forest.begin.push_back(forest.nodes.size());
-    for (std::size_t i = 0; i < n; ++i) {
+    for (std::size_t i = 0; i < tree.left.size(); ++i) {
       // A leaf points at itself both ways, so rows that reach it early simply stay there
       // while the other rows of their lane group finish (see TraverseBlock).
-      const auto self = static_cast<std::int32_t>(i);
-      PackedNode node{{self, self}, 0, tree.value[i]};
-      if (tree.left[i] != -1) {
-        node.child[0] = tree.left[i];
-        node.child[1] = tree.right[i];
-        GROVE_CHECK(node.child[0] >= 0 && static_cast<std::size_t>(node.child[0]) < n &&
-                        node.child[1] >= 0 && static_cast<std::size_t>(node.child[1]) < n,
-                    Where(t, i) + ": child index out of range");
-        GROVE_CHECK(tree.split_feature[i] < cols, Where(t, i) + ": split feature out of range");
-        node.feature = tree.split_feature[i] | (tree.default_left[i] != 0 ? kDefaultLeftBit : 0U);
-        node.cond = tree.threshold[i];
-      }
-      forest.nodes.push_back(node);
+      forest.nodes.push_back(FlatNodeOf(tree, t, i, cols, static_cast<std::int32_t>(i)));
     }
   }
   return forest;

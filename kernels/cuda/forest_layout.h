@@ -15,19 +15,12 @@
 #include <span>
 #include <vector>
 
+#include "kernels/common/flat_node.h"
 #include "kernels/predict.h"
 
 namespace grove::cuda_impl {
 
-inline constexpr std::uint32_t kDefaultLeftBit = 1U << 31;
-inline constexpr std::uint32_t kFeatureMask = kDefaultLeftBit - 1;
-
-struct FlatNode {
-  std::int32_t child[2];  ///< left, right within the tree; child[0] == -1 for a leaf
-  std::uint32_t feature;  ///< split feature | kDefaultLeftBit when missing values go left
-  float cond;             ///< threshold (split) or value (leaf)
-};
-static_assert(sizeof(FlatNode) == 16);
+// FlatNode (kernels/common/flat_node.h); here a leaf's children are -1.
 
 struct FlatForest {
   std::vector<FlatNode> nodes;
