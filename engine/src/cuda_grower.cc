@@ -59,19 +59,12 @@ class CudaGrowSession {
     detail::SetRootValue(params_, quantizer_, result_.tree, root.sum);
     std::vector<Node> level;
     level.push_back(std::move(root));
-    Evaluate(level);
-    if (params_.lossguide) {
-      detail::GrowLossguide(params_, std::move(level), *this);
-    } else {
-      detail::GrowDepthwise(params_, std::move(level), *this);
-    }
+    detail::Grow(params_, std::move(level), *this);
     return std::move(result_);
   }
 
   // The steps of grow_order.h.
-  void CheckCancel() const {
-    if (cancel_ != nullptr && cancel_->load(std::memory_order_relaxed)) throw GrowCancelled{};
-  }
+  void CheckCancel() const { detail::ThrowIfCancelled(cancel_); }
 
   void Finalize(Node& c) {
     result_.leaves.push_back(LeafRows{c.node, c.begin, c.end});

@@ -9,12 +9,13 @@
 //   void ChildHistograms(std::vector<Node>& parents, std::vector<Node>& children);
 //   void Evaluate(std::vector<Node>& nodes);                // best split of each
 //
-//   GrowDepthwise(params, std::move(level), steps);  // or GrowLossguide
+//   Grow(params, std::move(roots), steps);  // evaluates the roots, then grows in params' order
 //
 // Nodes are GrowNode<row index type, histogram handle>.
 #pragma once
 
 #include <algorithm>
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <utility>
@@ -96,6 +97,22 @@ void GrowLossguide(const GrowerParams& params, std::vector<Node> roots, Steps& s
       std::push_heap(heap.begin(), heap.end(), after);
     }
   }
+}
+
+/// Evaluates the roots, then grows loss-guided or depth-wise as `params` says.
+template <class Node, class Steps>
+void Grow(const GrowerParams& params, std::vector<Node> roots, Steps& steps) {
+  steps.Evaluate(roots);
+  if (params.lossguide) {
+    GrowLossguide(params, std::move(roots), steps);
+  } else {
+    GrowDepthwise(params, std::move(roots), steps);
+  }
+}
+
+/// Throws GrowCancelled once `cancel` (may be null) is raised.
+inline void ThrowIfCancelled(const std::atomic<bool>* cancel) {
+  if (cancel != nullptr && cancel->load(std::memory_order_relaxed)) throw GrowCancelled{};
 }
 
 /// Appends the two children of `parent`, whose split made tree nodes `left` and `left + 1`

@@ -49,19 +49,12 @@ class GrowSession {
       root_sum_ready_ = true;
       detail::SetRootValue(params_, quantizer_, result_.tree, level.front().sum);
     }
-    Evaluate(level);
-    if (params_.lossguide) {
-      detail::GrowLossguide(params_, std::move(level), *this);
-    } else {
-      detail::GrowDepthwise(params_, std::move(level), *this);
-    }
+    detail::Grow(params_, std::move(level), *this);
     return std::move(result_);
   }
 
   // The steps of grow_order.h.
-  void CheckCancel() const {
-    if (cancel_ != nullptr && cancel_->load(std::memory_order_relaxed)) throw GrowCancelled{};
-  }
+  void CheckCancel() const { detail::ThrowIfCancelled(cancel_); }
 
   bool MaySplitDeeper(int depth) const { return detail::MaySplitDeeper(params_, depth); }
 
