@@ -16,12 +16,24 @@ namespace {
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 std::size_t PredictedClass(const float* row, std::size_t outputs) {
-  if (outputs == 1) return row[0] > 0.5f ? 1 : 0;
-  std::size_t best = 0;
-  for (std::size_t c = 1; c < outputs; ++c) {
-    if (row[c] > row[best]) best = c;
-  }
-  return best;
+  return detail::PredictedClassOf(row, outputs);
+}
+
+/// Σ w·RowTerm / Σ w of a class kind (metric_math.h, shared with the device twin).
+double ClassMean(const MetricInput& in, std::size_t rows, const RowMetric& form) {
+  const std::size_t k = in.num_outputs;
+  const auto s = SumRows<2>(rows, [&](std::size_t i, std::array<double, 2>& acc) {
+    const double w = WeightAt(in.weights, i);
+    acc[0] += w * RowTerm(form, in.predictions.data() + i * k, k, in.labels[i]);
+    acc[1] += w;
+  });
+  return FinishRowMetric(form, s[0], s[1]);
+}
+
+RowMetric ClassForm(RowMetricKind kind) {
+  RowMetric form;
+  form.kind = kind;
+  return form;
 }
 
 /// Labels must be 0/1 (one output) or an integer class in [0, outputs).
@@ -136,47 +148,26 @@ double TotalWeight(const ClassCounts& counts) {
 }  // namespace
 
 std::unique_ptr<Metric> MakeAccuracy() {
-  return MakeMetric("accuracy", true, [](const MetricInput& in) {
-    const std::size_t rows = CheckClassInput("accuracy", in, Outputs::kAny, "");
-    const std::size_t k = in.num_outputs;
-    const auto s = SumRows<2>(rows, [&](std::size_t i, std::array<double, 2>& acc) {
-      const double w = WeightAt(in.weights, i);
-      const std::size_t pred = PredictedClass(in.predictions.data() + i * k, k);
-      acc[0] += pred == static_cast<std::size_t>(in.labels[i]) ? w : 0.0;
-      acc[1] += w;
-    });
-    return s[1] > 0.0 ? s[0] / s[1] : kNaN;
+  const RowMetric form = ClassForm(RowMetricKind::kAccuracy);
+  return MakeRowMetric("accuracy", true, form, [form](const MetricInput& in) {
+    return ClassMean(in, CheckClassInput("accuracy", in, Outputs::kAny, ""), form);
   });
 }
 
 std::unique_ptr<Metric> MakeMError() {
-  return MakeMetric("merror", false, [](const MetricInput& in) {
-    const std::size_t rows =
-        CheckClassInput("merror", in, Outputs::kMany, "use error for binary output");
-    const std::size_t k = in.num_outputs;
-    const auto s = SumRows<2>(rows, [&](std::size_t i, std::array<double, 2>& acc) {
-      const double w = WeightAt(in.weights, i);
-      const std::size_t pred = PredictedClass(in.predictions.data() + i * k, k);
-      acc[0] += pred != static_cast<std::size_t>(in.labels[i]) ? w : 0.0;
-      acc[1] += w;
-    });
-    return s[1] > 0.0 ? s[0] / s[1] : kNaN;
+  const RowMetric form = ClassForm(RowMetricKind::kMultiError);
+  return MakeRowMetric("merror", false, form, [form](const MetricInput& in) {
+    return ClassMean(
+        in, CheckClassInput("merror", in, Outputs::kMany, "use error for binary output"), form);
   });
 }
 
 std::unique_ptr<Metric> MakeMLogLoss() {
-  return MakeMetric("mlogloss", false, [](const MetricInput& in) {
-    const std::size_t rows =
-        CheckClassInput("mlogloss", in, Outputs::kMany, "use logloss for binary output");
-    const std::size_t k = in.num_outputs;
-    const auto s = SumRows<2>(rows, [&](std::size_t i, std::array<double, 2>& acc) {
-      // XGBoost: -log(p[label]) with p clipped below at eps = 1e-16.
-      const double p = in.predictions[i * k + static_cast<std::size_t>(in.labels[i])];
-      const double w = WeightAt(in.weights, i);
-      acc[0] += w * -std::log(std::max(p, 1e-16));
-      acc[1] += w;
-    });
-    return s[1] > 0.0 ? s[0] / s[1] : kNaN;
+  // XGBoost: -log(p[label]) with p clipped below at eps = 1e-16 (metric_math.h).
+  const RowMetric form = ClassForm(RowMetricKind::kMultiLogLoss);
+  return MakeRowMetric("mlogloss", false, form, [form](const MetricInput& in) {
+    return ClassMean(
+        in, CheckClassInput("mlogloss", in, Outputs::kMany, "use logloss for binary output"), form);
   });
 }
 

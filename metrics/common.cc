@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "grove/errors.h"
+#include "metrics/row_form.h"
 
 namespace grove::metric_impl {
 namespace {
@@ -74,3 +75,13 @@ void ThrowBadLabel(std::string_view metric, std::size_t row, float label,
 }
 
 }  // namespace grove::metric_impl
+
+namespace grove {
+
+std::optional<RowMetric> RowFormOf(const Metric& metric) {
+  const auto* function = dynamic_cast<const metric_impl::FunctionMetric*>(&metric);
+  if (function == nullptr) return std::nullopt;
+  return function->RowForm();
+}
+
+}  // namespace grove

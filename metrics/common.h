@@ -15,17 +15,19 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "grove/metrics.h"
+#include "kernels/common/metric_math.h"
 
 namespace grove::metric_impl {
 
 /// Rows per reduction block; fixed so results do not depend on the thread count.
-inline constexpr std::size_t kBlockRows = std::size_t{1} << 14;
+inline constexpr std::size_t kBlockRows = kMetricBlockRows;
 /// Below this many rows everything runs on the calling thread (same blocks, same result).
 inline constexpr std::size_t kParallelRows = std::size_t{1} << 16;
 
@@ -123,25 +125,38 @@ void CheckLabels(std::string_view metric, std::span<const float> labels, Ok&& ok
   if (row != labels.size()) ThrowBadLabel(metric, row, labels[row], expected);
 }
 
-/// A metric defined by its name, direction and one evaluation function.
+/// A metric defined by its name, direction and one evaluation function; `row_form` is set for
+/// the metrics that are Σ w·RowTerm / Σ w (kernels/common/metric_math.h), which a device can
+/// evaluate with the same row terms (RowFormOf, metrics/row_form.h).
 class FunctionMetric final : public Metric {
  public:
   using Fn = std::function<double(const MetricInput&)>;
-  FunctionMetric(std::string name, bool higher_is_better, Fn fn)
-      : name_(std::move(name)), higher_is_better_(higher_is_better), fn_(std::move(fn)) {}
+  FunctionMetric(std::string name, bool higher_is_better, Fn fn,
+                 std::optional<RowMetric> row_form = std::nullopt)
+      : name_(std::move(name)),
+        higher_is_better_(higher_is_better),
+        fn_(std::move(fn)),
+        row_form_(row_form) {}
   std::string Name() const override { return name_; }
   bool HigherIsBetter() const override { return higher_is_better_; }
   double Evaluate(const MetricInput& input) const override { return fn_(input); }
+  const std::optional<RowMetric>& RowForm() const { return row_form_; }
 
  private:
   std::string name_;
   bool higher_is_better_;
   Fn fn_;
+  std::optional<RowMetric> row_form_;
 };
 
 inline std::unique_ptr<Metric> MakeMetric(std::string name, bool higher_is_better,
                                           FunctionMetric::Fn fn) {
   return std::make_unique<FunctionMetric>(std::move(name), higher_is_better, std::move(fn));
+}
+
+inline std::unique_ptr<Metric> MakeRowMetric(std::string name, bool higher_is_better,
+                                             RowMetric form, FunctionMetric::Fn fn) {
+  return std::make_unique<FunctionMetric>(std::move(name), higher_is_better, std::move(fn), form);
 }
 
 }  // namespace grove::metric_impl

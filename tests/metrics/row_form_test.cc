@@ -1,0 +1,103 @@
+// metrics/row_form.h: which metrics a device evaluates from row terms, and that each form,
+// with the parameters the metric was made with, gives the metric's own value.
+#include "metrics/row_form.h"
+
+#include <catch2/catch.hpp>
+#include <cmath>
+#include <random>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "grove/metrics.h"
+
+namespace grove {
+namespace {
+
+// Σ w·RowTerm over kMetricBlockRows blocks, blocks added in order (metrics/common.h's SumRows).
+double ByForm(const RowMetric& form, const std::vector<float>& predictions, std::size_t outputs,
+              const std::vector<float>& labels, const std::vector<float>& weights) {
+  double weighted = 0.0, weight = 0.0;
+  for (std::size_t begin = 0; begin < labels.size(); begin += kMetricBlockRows) {
+    double block_weighted = 0.0, block_weight = 0.0;
+    for (std::size_t i = begin; i < std::min(labels.size(), begin + kMetricBlockRows); ++i) {
+      const double w = weights.empty() ? 1.0f : weights[i];
+      block_weighted += w * RowTerm(form, predictions.data() + i * outputs, outputs, labels[i]);
+      block_weight += weights.empty() ? 1.0f : weights[i];
+    }
+    weighted += block_weighted;
+    weight += block_weight;
+  }
+  return FinishRowMetric(form, weighted, weight);
+}
+
+}  // namespace
+
+TEST_CASE("the row-mean metrics, and only they, have a row form", "[unit]") {
+  const std::set<std::string> with_form = {
+      "accuracy", "error", "gamma-deviance", "gamma-nloglik",   "logloss",
+      "mae",      "mape",  "merror",         "mlogloss",        "mphe",
+      "mse",      "rmse",  "rmsle",          "poisson-nloglik", "tweedie-nloglik"};
+  for (const std::string& name : MetricNames()) {
+    INFO(name);
+    CHECK(RowFormOf(*CreateMetric(name)).has_value() == (with_form.count(name) == 1));
+  }
+}
+
+TEST_CASE("each row form gives its metric's value, parameters included", "[unit]") {
+  struct Case {
+    const char* name;
+    std::size_t outputs;
+  };
+  // error@0.3 and error differ on the predictions in (0.3, 0.5]; tweedie's rho and the
+  // sqrt of rmse/rmsle change every value.
+  const Case c =
+      GENERATE(Case{"rmse", 1}, Case{"mse", 1}, Case{"rmsle", 1}, Case{"mae", 1}, Case{"mape", 1},
+               Case{"mphe", 1}, Case{"logloss", 1}, Case{"error", 1}, Case{"error@0.3", 1},
+               Case{"error@0.7", 1}, Case{"accuracy", 1}, Case{"poisson-nloglik", 1},
+               Case{"gamma-deviance", 1}, Case{"gamma-nloglik", 1}, Case{"tweedie-nloglik", 1},
+               Case{"tweedie-nloglik@1.2", 1}, Case{"tweedie-nloglik@1", 1}, Case{"mlogloss", 4},
+               Case{"merror", 4}, Case{"accuracy", 4});
+  const bool weighted = GENERATE(false, true);
+  const std::string name = c.name;
+  const std::size_t rows = 2 * kMetricBlockRows + 17;
+  std::mt19937_64 rng(rows + c.outputs);
+  std::uniform_real_distribution<float> u(0.0f, 1.0f);
+  const bool unit = name == "logloss" || name.rfind("error", 0) == 0 || name == "accuracy";
+  std::vector<float> predictions(rows * c.outputs), labels(rows), weights;
+  for (std::size_t i = 0; i < rows; ++i) {
+    if (c.outputs > 1) {
+      for (std::size_t j = 0; j < c.outputs; ++j) predictions[i * c.outputs + j] = u(rng);
+      labels[i] = static_cast<float>(rng() % c.outputs);
+    } else if (unit) {
+      predictions[i] = u(rng);
+      labels[i] = rng() % 2 == 0 ? 1.0f : 0.0f;
+    } else {
+      predictions[i] = 0.1f + 9.0f * u(rng);
+      labels[i] = 0.1f + 9.0f * u(rng);
+    }
+    if (weighted) weights.push_back(0.5f + u(rng));
+  }
+  const std::unique_ptr<Metric> metric = CreateMetric(name);
+  const std::optional<RowMetric> form = RowFormOf(*metric);
+  REQUIRE(form.has_value());
+  MetricInput in;
+  in.predictions = predictions;
+  in.labels = labels;
+  in.weights = weights;
+  in.num_outputs = c.outputs;
+  INFO(name << (weighted ? ", weighted" : ""));
+  CHECK(ByForm(*form, predictions, c.outputs, labels, weights) == metric->Evaluate(in));
+}
+
+TEST_CASE("the row forms carry the metrics' parameters", "[unit]") {
+  CHECK(RowFormOf(*CreateMetric("error@0.3"))->threshold == 0.3f);
+  CHECK(RowFormOf(*CreateMetric("error"))->threshold == 0.5f);
+  CHECK(RowFormOf(*CreateMetric("tweedie-nloglik@1.2"))->param == 1.2);
+  CHECK(RowFormOf(*CreateMetric("mphe"))->param == 1.0);
+  CHECK(RowFormOf(*CreateMetric("rmse"))->sqrt_of_mean);
+  CHECK_FALSE(RowFormOf(*CreateMetric("mse"))->sqrt_of_mean);
+  CHECK(RowFormOf(*CreateMetric("rmsle"))->sqrt_of_mean);
+}
+
+}  // namespace grove
