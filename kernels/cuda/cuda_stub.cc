@@ -111,6 +111,16 @@ void UpdatePredictionCache(StreamView, const std::uint32_t*, std::span<const Lea
 double BinaryRocAuc(StreamView, const float*, const float*, const float*, std::size_t) {
   NoCuda();
 }
+void AddTreeMargins(StreamView, std::span<const FlatNode>, const DeviceMatrix&, int, int, float*) {
+  NoCuda();
+}
+void TransformMargins(StreamView, const ObjectiveMath&, const float*, std::size_t, float*) {
+  NoCuda();
+}
+RowMetricSums SumRowMetric(StreamView, const RowMetric&, const float*, std::size_t, const float*,
+                           const float*, std::size_t) {
+  NoCuda();
+}
 void ZeroUnsampledRows(StreamView, std::uint64_t, double, std::size_t, GradientSum*) {
   NoCuda();
 }

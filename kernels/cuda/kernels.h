@@ -25,6 +25,7 @@
 
 #include "kernels/binned_view.h"
 #include "kernels/common/gradient.h"
+#include "kernels/common/metric_math.h"
 #include "kernels/common/objective_math.h"
 #include "kernels/common/split_math.h"
 #include "kernels/cuda/device_buffer.h"
@@ -182,6 +183,24 @@ void PredictMargins(StreamView stream, const DeviceForest& forest, const float* 
 void AddColumn(StreamView stream, const float* d_contribution, std::size_t rows, int outputs,
                int output, float* d_margins);
 
+/// A dense (d_dense set) or CSR (d_row_ptr, d_col_index, d_values) float matrix on the device,
+/// NaN or an absent CSR entry = missing. Dense element (r, c) is d_dense[r * row_stride + c].
+struct DeviceMatrix {
+  std::size_t rows = 0;
+  std::size_t cols = 0;
+  const float* d_dense = nullptr;
+  std::size_t row_stride = 0;
+  const std::uint64_t* d_row_ptr = nullptr;  ///< rows + 1 offsets
+  const std::uint32_t* d_col_index = nullptr;
+  const float* d_values = nullptr;
+};
+
+/// The evaluation sets' cache update, engine/src/predict_views.h's AddTreeMargins: for every
+/// row, d_margins[row * outputs + output] += (0.0f + the leaf of `h_tree`), one tree with
+/// scalar leaves flattened by FlattenForest (host nodes, uploaded on `stream`). Same bits.
+void AddTreeMargins(StreamView stream, std::span<const FlatNode> h_tree, const DeviceMatrix& x,
+                    int outputs, int output, float* d_margins);
+
 /// One leaf of a freshly grown tree: its rows are d_rows[begin, end).
 struct LeafSegment {
   std::uint32_t begin = 0;
@@ -205,6 +224,27 @@ void UpdatePredictionCache(StreamView stream, const std::uint32_t* d_rows,
 /// relative). Scores must not be NaN. Synchronizes.
 double BinaryRocAuc(StreamView stream, const float* d_scores, const float* d_labels,
                     const float* d_weights, std::size_t rows);
+
+/// cpu_impl::TransformMargins: d_out = the objective's outputs of d_margins (rows x num_class
+/// for kSoftmax, else rows), with objective_math.h's TransformMargin and SoftmaxRow. d_out may
+/// equal d_margins. Exact but for expf (CUDA's may differ from the host's in the last bit).
+void TransformMargins(StreamView stream, const ObjectiveMath& math, const float* d_margins,
+                      std::size_t rows, float* d_out);
+
+struct RowMetricSums {
+  double weighted = 0.0;  ///< Σ w·RowTerm
+  double weight = 0.0;    ///< Σ w
+};
+
+/// The sums of a row-mean metric (kernels/common/metric_math.h) over rows x outputs
+/// predictions, as metrics/common.h's SumRows adds them: every kMetricBlockRows-row block in
+/// row order, the blocks in order. Bit-identical to the host metric when the row terms are
+/// (always for the +-*/ and sqrt terms; log/lgamma/exp may differ in the last bit). d_weights
+/// may be nullptr (every row weighs 1). FinishRowMetric turns the sums into the value.
+/// Synchronizes.
+RowMetricSums SumRowMetric(StreamView stream, const RowMetric& form, const float* d_predictions,
+                           std::size_t outputs, const float* d_labels, const float* d_weights,
+                           std::size_t rows);
 
 // ---- memory ----------------------------------------------------------------------------------
 

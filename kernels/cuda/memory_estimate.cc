@@ -53,10 +53,12 @@ MemoryEstimate EstimateTrainingMemory(const TrainingShape& shape) {
   add("histograms (two levels)", Mul(Mul(Mul(nodes, 3), shape.total_bins), kGradientSumBytes));
   add("split search scratch",
       Mul(Mul(nodes, std::max<std::uint64_t>(shape.features, 1)), kSplitCandidateBytes));
-  // AUC: keys and row ids, both double-buffered for the radix sort, and the double scans.
-  add("metric buffers", Mul(Add(n, shape.eval_rows), 32));
-  add("evaluation sets (features and caches)",
-      Add(Mul(Mul(shape.eval_rows, shape.features), 4), Mul(Mul(shape.eval_rows, k), 4)));
+  // One set is evaluated at a time: its transformed predictions, and AUC's keys and row ids
+  // (double-buffered for the radix sort), weights and their scan (double pairs) and run starts
+  // (56 bytes a row; more than the row-mean metrics' 8-byte terms).
+  add("metric buffers", Mul(shape.metric_rows, Add(56, Mul(k, 4))));
+  add("evaluation sets (features, labels, weights, caches)",
+      Add(shape.eval_feature_bytes, Mul(shape.eval_rows, Add(Mul(k, 4), 8))));
   add("cuts and offsets", Add(Mul(shape.total_bins, 4), Mul(shape.features, 16)));
   add("temporary storage reserve", kMemoryReserveBytes);
   std::stable_sort(estimate.parts.begin(), estimate.parts.end(),

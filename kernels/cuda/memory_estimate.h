@@ -7,9 +7,10 @@
 //
 // The estimate adds up the buffers the CUDA backend keeps resident for a job (the quantized
 // matrix, labels, weights, prediction caches, gradients in float and fixed point, the row index
-// and its partition scratch, the histograms of two tree levels, the split scratch, the metric's
-// sort buffers and the evaluation sets' raw features) plus a fixed reserve for CUB's temporary
-// storage and allocator slack. It is an upper bound for those buffers, not a measurement.
+// and its partition scratch, the histograms of two tree levels, the split scratch, the metric
+// scratch of the largest evaluated set (transformed predictions, AUC's sort and scan buffers)
+// and the evaluation sets' features, labels, weights and caches) plus a fixed reserve for CUB's
+// temporary storage and allocator slack. It is an upper bound for those buffers, not a measurement.
 #pragma once
 
 #include <cstddef>
@@ -29,7 +30,9 @@ struct TrainingShape {
   bool weighted = false;
   std::uint32_t max_depth = 6;   ///< depthwise: nodes per level <= 2^(max_depth - 1)
   std::uint32_t max_leaves = 0;  ///< > 0 caps the nodes per level as well
-  std::uint64_t eval_rows = 0;   ///< rows of all evaluation sets together (raw floats)
+  std::uint64_t eval_rows = 0;   ///< rows of the evaluation sets other than the training set
+  std::uint64_t eval_feature_bytes = 0;  ///< their features as uploaded (dense floats or CSR)
+  std::uint64_t metric_rows = 0;  ///< rows of the largest set evaluated (0: none is evaluated)
 };
 
 struct MemoryPart {

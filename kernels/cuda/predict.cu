@@ -55,6 +55,50 @@ __global__ void PredictKernel(ForestView forest, const float* x, std::size_t row
   }
 }
 
+// Row r's value of `feature` in a CSR matrix (column indices strictly increasing within a row):
+// binary search; an absent entry is missing (NaN), as on the CPU.
+__device__ float CsrValue(const DeviceMatrix& x, std::size_t r, std::uint32_t feature) {
+  std::uint64_t lo = x.d_row_ptr[r];
+  std::uint64_t hi = x.d_row_ptr[r + 1];
+  while (lo < hi) {
+    const std::uint64_t mid = lo + (hi - lo) / 2;
+    const std::uint32_t c = x.d_col_index[mid];
+    if (c == feature) return x.d_values[mid];
+    if (c < feature) {
+      lo = mid + 1;
+    } else {
+      hi = mid;
+    }
+  }
+  return __int_as_float(0x7fc00000);  // quiet NaN
+}
+
+// One tree's leaf for row r of either layout (Leaf's rule for the value it reads).
+__device__ float TreeLeafValue(const FlatNode* tree, const DeviceMatrix& x, std::size_t r) {
+  std::int32_t n = 0;
+  while (tree[n].child[0] >= 0) {
+    const FlatNode node = tree[n];
+    const std::uint32_t feature = node.feature & kFeatureMask;
+    const float v = x.d_dense != nullptr ? x.d_dense[r * x.row_stride + feature]
+                                         : CsrValue(x, r, feature);
+    const bool go_left = v < node.cond || (isnan(v) && (node.feature & kDefaultLeftBit) != 0);
+    n = node.child[go_left ? 0 : 1];
+  }
+  return tree[n].cond;
+}
+
+// engine/src/predict_views.h's AddTreeMargins: the kernel's row starts at 0.0f and gets the
+// leaf, then the cache adds that sum (0.0f + leaf: the same bits, -0 included).
+__global__ void AddTreeKernel(const FlatNode* tree, DeviceMatrix x, int outputs, int output,
+                              float* margins) {
+  for (std::size_t r = blockIdx.x * std::size_t{blockDim.x} + threadIdx.x; r < x.rows;
+       r += std::size_t{gridDim.x} * blockDim.x) {
+    const float contribution = 0.0f + TreeLeafValue(tree, x, r);
+    margins[r * static_cast<std::size_t>(outputs) + static_cast<std::size_t>(output)] +=
+        contribution;
+  }
+}
+
 __global__ void AddColumnKernel(const float* contribution, std::size_t rows, int outputs,
                                 int output, float* margins) {
   for (std::size_t r = blockIdx.x * std::size_t{blockDim.x} + threadIdx.x; r < rows;
@@ -114,6 +158,16 @@ void AddColumn(StreamView stream, const float* d_contribution, std::size_t rows,
   AddColumnKernel<<<GridBlocks(rows, 256), 256, 0, s>>>(d_contribution, rows, outputs, output,
                                                         d_margins);
   GROVE_CUDA_CHECK_LAUNCH("AddColumnKernel");
+}
+
+void AddTreeMargins(StreamView stream, std::span<const FlatNode> h_tree, const DeviceMatrix& x,
+                    int outputs, int output, float* d_margins) {
+  if (x.rows == 0 || h_tree.empty()) return;
+  const cudaStream_t s = detail::ToCuda(stream);
+  const auto d_tree = detail::Upload(s, h_tree);
+  AddTreeKernel<<<GridBlocks(x.rows, kThreads), kThreads, 0, s>>>(d_tree.data(), x, outputs,
+                                                                  output, d_margins);
+  GROVE_CUDA_CHECK_LAUNCH("AddTreeKernel");
 }
 
 void UpdatePredictionCache(StreamView stream, const std::uint32_t* d_rows,

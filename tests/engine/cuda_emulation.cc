@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "grove/errors.h"
+#include "grove/metrics.h"
 #include "kernels/common/counter_random.h"
 #include "kernels/cuda/device.h"
 #include "kernels/cuda/device_buffer.h"
@@ -195,8 +196,64 @@ void UpdatePredictionCache(StreamView, const std::uint32_t* d_rows,
   }
 }
 
-double BinaryRocAuc(StreamView, const float*, const float*, const float*, std::size_t) {
-  NotEmulated("BinaryRocAuc");
+namespace {
+
+// CsrValue / TreeLeafValue of predict.cu: a binary search of the row's columns, NaN if absent.
+float ValueAt(const DeviceMatrix& x, std::size_t r, std::uint32_t feature) {
+  if (x.d_dense != nullptr) return x.d_dense[r * x.row_stride + feature];
+  const std::uint32_t* first = x.d_col_index + x.d_row_ptr[r];
+  const std::uint32_t* last = x.d_col_index + x.d_row_ptr[r + 1];
+  const std::uint32_t* at = std::lower_bound(first, last, feature);
+  return at != last && *at == feature ? x.d_values[at - x.d_col_index] : NAN;
+}
+
+}  // namespace
+
+void AddTreeMargins(StreamView, std::span<const FlatNode> h_tree, const DeviceMatrix& x,
+                    int outputs, int output, float* d_margins) {
+  for (std::size_t r = 0; r < x.rows; ++r) {
+    std::int32_t n = 0;
+    while (h_tree[n].child[0] >= 0) {
+      const FlatNode node = h_tree[n];
+      const float v = ValueAt(x, r, node.feature & kFeatureMask);
+      const bool left = v < node.cond || (std::isnan(v) && (node.feature & kDefaultLeftBit) != 0);
+      n = node.child[left ? 0 : 1];
+    }
+    d_margins[r * outputs + output] += 0.0f + h_tree[n].cond;
+  }
+}
+
+void TransformMargins(StreamView, const ObjectiveMath& math, const float* d_margins,
+                      std::size_t rows, float* d_out) {
+  const std::size_t k = math.kind == ObjectiveKind::kSoftmax ? math.num_class : 1;
+  if (d_out != d_margins) std::copy(d_margins, d_margins + rows * k, d_out);
+  cpu_impl::TransformMargins(HostContext(), math, std::span(d_out, rows * k));
+}
+
+RowMetricSums SumRowMetric(StreamView, const RowMetric& form, const float* d_predictions,
+                           std::size_t outputs, const float* d_labels, const float* d_weights,
+                           std::size_t rows) {
+  RowMetricSums total;
+  for (std::size_t begin = 0; begin < rows; begin += kMetricBlockRows) {
+    RowMetricSums block;
+    for (std::size_t i = begin; i < std::min(rows, begin + kMetricBlockRows); ++i) {
+      const double w = d_weights != nullptr ? d_weights[i] : 1.0f;
+      block.weighted += w * RowTerm(form, d_predictions + i * outputs, outputs, d_labels[i]);
+      block.weight += w;
+    }
+    total.weighted += block.weighted;
+    total.weight += block.weight;
+  }
+  return total;
+}
+
+double BinaryRocAuc(StreamView, const float* d_scores, const float* d_labels,
+                    const float* d_weights, std::size_t rows) {
+  MetricInput input;
+  input.predictions = std::span(d_scores, rows);
+  input.labels = std::span(d_labels, rows);
+  if (d_weights != nullptr) input.weights = std::span(d_weights, rows);
+  return CreateMetric("auc")->Evaluate(input);
 }
 
 std::uint64_t RequireDeviceMemory(int ordinal, const MemoryEstimate& need) {

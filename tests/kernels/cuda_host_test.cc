@@ -34,19 +34,28 @@ TEST_CASE("the memory estimate adds up the resident buffers", "[unit]") {
   // Hand count for 1,000,000 rows x 10 features, 1-byte bins, 2,560 bins, 1 output, depth 1:
   // matrix 10e6, labels 4e6, cache 4e6, gradients 8e6 + 16e6, partition 16e6,
   // histograms 1 node x 3 x 2,560 x 16 = 122,880, split scratch 1 x 10 x 80 = 800,
-  // metric 32e6, cuts 2,560 x 4 + 10 x 16 = 10,400, reserve 128 MiB.
+  // metric (the training set evaluated) 1e6 x (56 + 4) = 60e6, cuts 2,560 x 4 + 10 x 16 =
+  // 10,400, reserve 128 MiB.
   TrainingShape shape;
   shape.rows = 1'000'000;
   shape.features = 10;
   shape.total_bins = 2'560;
   shape.max_depth = 1;
+  shape.metric_rows = 1'000'000;
   const MemoryEstimate e = EstimateTrainingMemory(shape);
   const std::uint64_t expected = 10'000'000 + 4'000'000 + 4'000'000 + 24'000'000 + 16'000'000 +
-                                 122'880 + 800 + 32'000'000 + 10'400 + kMemoryReserveBytes;
+                                 122'880 + 800 + 60'000'000 + 10'400 + kMemoryReserveBytes;
   CHECK(e.total_bytes == expected);
   REQUIRE(!e.parts.empty());
   CHECK(e.parts.front().name == "temporary storage reserve");  // largest first
   for (std::size_t i = 1; i < e.parts.size(); ++i) CHECK(e.parts[i - 1].bytes >= e.parts[i].bytes);
+
+  // An evaluation set of 1,000 rows with 40,000 bytes of features: features + (cache 4 +
+  // label and weight 8) per row.
+  TrainingShape with_eval = shape;
+  with_eval.eval_rows = 1'000;
+  with_eval.eval_feature_bytes = 40'000;
+  CHECK(EstimateTrainingMemory(with_eval).total_bytes == expected + 40'000 + 1'000 * 12);
 
   // Deeper trees, more classes, weights and evaluation rows only add.
   TrainingShape bigger = shape;
@@ -54,6 +63,7 @@ TEST_CASE("the memory estimate adds up the resident buffers", "[unit]") {
   bigger.outputs = 3;
   bigger.weighted = true;
   bigger.eval_rows = 100'000;
+  bigger.eval_feature_bytes = 100'000 * 10 * 4;
   CHECK(EstimateTrainingMemory(bigger).total_bytes > e.total_bytes);
   // Absurd shapes saturate instead of wrapping around.
   TrainingShape absurd = shape;
