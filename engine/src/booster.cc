@@ -160,9 +160,8 @@ void Booster::InitMargins() {
     if (!cache.is_train) cache.margins = initial(*set.data);
     eval_caches_.push_back(std::move(cache));
   }
-  if (ctx_.device.IsCuda()) {  // gradients and the training cache live on the device
-    cuda_ = std::make_unique<CudaSession>(ctx_, params_, bins_, train_, train_margins_,
-                                          num_outputs_);
+  if (ctx_.device.IsCuda()) {  // gradients, caches and metrics live on the device
+    StartDevice();
     return;
   }
   gradients_.resize(train_margins_.size());
@@ -320,11 +319,11 @@ GrowerParams Booster::MakeGrowerParams() const {
 
 RoundInfo Booster::Evaluate(int iteration) {
   RoundInfo round;
-  // device=cuda: the training cache is on the device; copy it back when "train" is evaluated.
-  const bool train_evaluated = std::any_of(eval_caches_.begin(), eval_caches_.end(),
-                                           [](const EvalCache& c) { return c.is_train; });
-  if (cuda_ && train_evaluated) cuda_->CopyMargins(train_margins_);
   round.iteration = iteration;
+  if (cuda_eval_) {  // device=cuda: caches and metrics on the device
+    round.results = cuda_eval_->Evaluate();
+    return round;
+  }
   const Objective& transform = eval_objective_ ? *eval_objective_ : *objective_;
   for (EvalCache& cache : eval_caches_) {
     std::vector<float> outputs = cache.is_train ? train_margins_ : cache.margins;

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/src/cuda_eval.h"
 #include "engine/src/cuda_session.h"
 #include "engine/src/matrix_view.h"
 #include "engine/src/objective.h"
@@ -44,6 +45,8 @@ class Booster {
   void GrowTree(int iteration, int output, int parallel_index);
   /// GrowTree for device=cuda, on the device session (booster_cuda.cc).
   void GrowTreeOnDevice(int iteration, int output, int parallel_index);
+  /// device=cuda: the session and the evaluator, from the host caches (booster_cuda.cc).
+  void StartDevice();
   GrowerParams MakeGrowerParams() const;
   RoundInfo Evaluate(int iteration);
   /// Early stopping bookkeeping; true when training should stop after this round.
@@ -68,6 +71,7 @@ class Booster {
   HistogramPool histograms_;               // lent to every tree's grower
   std::vector<std::uint32_t> groups_;
   std::unique_ptr<CudaSession> cuda_;  // device=cuda: the job's data on the GPU
+  std::unique_ptr<CudaEvaluator> cuda_eval_;  // device=cuda: the eval sets and metrics there
   int num_outputs_ = 1;
   int start_round_ = 0;
   double best_score_ = 0.0;

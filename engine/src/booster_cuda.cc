@@ -2,8 +2,8 @@
 // sample key, colsample_bytree, the column-sampling stream) are GrowTree's, from the same
 // streams; the tree grows on the device session, which also holds the training cache. Adaptive
 // leaves (reg:absoluteerror) are recomputed on the host from the row index and margins copied
-// back, with the CPU path's code and inputs. The eval sets' caches stay on the host and are
-// updated as on the CPU path.
+// back, with the CPU path's code and inputs. The eval sets' caches and metrics are on the
+// device too (CudaEvaluator).
 #include <algorithm>
 #include <cmath>
 #include <numeric>
@@ -13,6 +13,23 @@
 #include "engine/src/random.h"
 
 namespace grove {
+
+void Booster::StartDevice() {
+  std::vector<CudaEvalInput> sets;
+  for (const EvalCache& cache : eval_caches_) {
+    sets.push_back(CudaEvalInput{cache.name, cache.data, cache.is_train,
+                                 cache.is_train ? std::span<const float>(train_margins_)
+                                                : std::span<const float>(cache.margins),
+                                 cache.groups});
+  }
+  cuda_ = std::make_unique<CudaSession>(ctx_, params_, bins_, train_, train_margins_, num_outputs_,
+                                        EvalFootprintOf(sets));
+  const Objective& transform = eval_objective_ ? *eval_objective_ : *objective_;
+  cuda_eval_ = std::make_unique<CudaEvaluator>(*cuda_, ctx_, transform, ObjectiveMathOf(params_),
+                                               num_outputs_, metrics_, sets);
+  // The device holds the caches now; the host copies of the eval sets' margins are not used.
+  for (EvalCache& cache : eval_caches_) std::vector<float>().swap(cache.margins);
+}
 
 void Booster::GrowTreeOnDevice(int iteration, int output, int parallel_index) {
   const auto tree_index =
@@ -57,13 +74,8 @@ void Booster::GrowTreeOnDevice(int iteration, int output, int parallel_index) {
     }
   }
   cuda_->AddToMargins(grown, output);
-  Tree& tree = grown.tree;
-  for (EvalCache& cache : eval_caches_) {
-    if (!cache.is_train) {
-      AddTreeMargins(tree, cache.view, output, num_outputs_, ctx_.Threads(), cache.margins);
-    }
-  }
-  model_.trees.push_back(std::move(tree));
+  cuda_eval_->AddTree(grown.tree, output);
+  model_.trees.push_back(std::move(grown.tree));
   model_.tree_group.push_back(output);
 }
 

@@ -30,8 +30,8 @@ void RequireCudaTraining(const TrainParams& params, int device_count);
 /// scan count rows in 32-bit signed integers).
 void CheckCudaRows(std::size_t rows);
 
-/// The shape the device memory estimate (kernels/cuda/memory_estimate.h) is made from.
-/// Evaluation sets stay on the host in this version, so they add nothing.
+/// The shape the device memory estimate (kernels/cuda/memory_estimate.h) is made from, without
+/// the evaluation sets (CudaSession adds their CudaEvalFootprint).
 cuda_impl::TrainingShape CudaTrainingShape(const TrainParams& params, std::size_t rows,
                                            std::size_t features, std::uint32_t total_bins,
                                            bool narrow_bins, int outputs, bool weighted);

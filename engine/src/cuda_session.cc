@@ -22,7 +22,8 @@ cuda_impl::DeviceBuffer<T> Upload(std::span<const T> host) {
 }  // namespace
 
 CudaSession::CudaSession(const Context& ctx, const TrainParams& params, const BinnedMatrix& bins,
-                         const DataSet& train, std::span<const float> margins, int outputs)
+                         const DataSet& train, std::span<const float> margins, int outputs,
+                         const CudaEvalFootprint& eval)
     : ordinal_(ctx.device.ordinal),
       cuts_(bins.Cuts()),
       rows_(bins.Rows()),
@@ -34,9 +35,13 @@ CudaSession::CudaSession(const Context& ctx, const TrainParams& params, const Bi
               "CudaSession: one margin per row and output");
   const cuda_impl::DeviceGuard guard(ordinal_);
   // Report what the job needs, and refuse one that does not fit before allocating anything.
-  const cuda_impl::MemoryEstimate need = cuda_impl::EstimateTrainingMemory(
+  cuda_impl::TrainingShape shape =
       CudaTrainingShape(params, rows_, bins.Features(), cuts_.TotalBins(), bins.IsNarrow(),
-                        outputs_, !train.weights.empty()));
+                        outputs_, !train.weights.empty());
+  shape.eval_rows = eval.rows;
+  shape.eval_feature_bytes = eval.feature_bytes;
+  shape.metric_rows = eval.metric_rows;
+  const cuda_impl::MemoryEstimate need = cuda_impl::EstimateTrainingMemory(shape);
   const std::uint64_t free_bytes = cuda_impl::RequireDeviceMemory(ordinal_, need);
   Log(LogLevel::kInfo, fmt::format("{}: this job needs {} of device memory; {} are free",
                                    ctx.device.ToString(), cuda_impl::FormatGiB(need.total_bytes),

@@ -34,12 +34,21 @@
 
 namespace grove {
 
+/// What the evaluation sets add to the device memory estimate (cuda_impl::TrainingShape).
+struct CudaEvalFootprint {
+  std::uint64_t rows = 0;           ///< rows of the sets other than the training data
+  std::uint64_t feature_bytes = 0;  ///< their features as uploaded
+  std::uint64_t metric_rows = 0;    ///< rows of the largest set evaluated (0: none)
+};
+
 class CudaSession {
  public:
-  /// Checks the device memory estimate (InvalidInput: how much is needed, how much is free),
-  /// then uploads the job. `margins`: rows x outputs initial margins.
+  /// Checks the device memory estimate of the job and of `eval` (its evaluation sets; see
+  /// CudaEvaluator) — InvalidInput: how much is needed, how much is free — then uploads the
+  /// job. `margins`: rows x outputs initial margins.
   CudaSession(const Context& ctx, const TrainParams& params, const BinnedMatrix& bins,
-              const DataSet& train, std::span<const float> margins, int outputs);
+              const DataSet& train, std::span<const float> margins, int outputs,
+              const CudaEvalFootprint& eval);
   CudaSession(const CudaSession&) = delete;
   CudaSession& operator=(const CudaSession&) = delete;
   ~CudaSession();
@@ -64,6 +73,14 @@ class CudaSession {
 
   /// The training margins, rows x outputs, copied to the host.
   void CopyMargins(std::vector<float>& margins) const;
+
+  // Device views for the evaluator (CudaEvaluator): the work of both is queued on Stream().
+  int Ordinal() const { return ordinal_; }
+  cuda_impl::StreamView Stream() const { return stream_->View(); }
+  std::size_t Rows() const { return rows_; }
+  const float* DeviceMargins() const { return margins_.data(); }
+  const float* DeviceLabels() const { return labels_.data(); }
+  const float* DeviceWeights() const { return weights_.size() == 0 ? nullptr : weights_.data(); }
 
  private:
   int ordinal_;

@@ -17,88 +17,19 @@
 #include "grove/log.h"
 #include "grove/train.h"
 #include "kernels/cuda/kernels.h"
-#include "tests/engine/train_test_util.h"
+#include "tests/kernels/cuda_train_util.h"
 
 using namespace grove;
 
 namespace {
 
-struct Run {
-  Model model;
-  std::vector<RoundInfo> rounds;
-};
+using test::CheckSameRounds;
+using test::CheckSameTrees;
+using test::Run;
+using test::TrainOn;
 
-Run TrainOn(const std::string& device, std::map<std::string, std::string> values,
-            const DataSet& train, const DataSet* valid = nullptr) {
-  values["device"] = device;
-  const TrainParams params = ParseParams(values);
-  std::vector<EvalSet> evals = {{"train", &train}};
-  if (valid != nullptr) evals.push_back({"valid", valid});
-  Run run;
-  TrainOptions options;
-  options.on_round = [&](const RoundInfo& r) {
-    run.rounds.push_back(r);
-    run.rounds.back().model = nullptr;
-    return true;
-  };
-  run.model = Train(params, train, evals, options);
-  return run;
-}
-
-double MaxAbs(const std::vector<float>& v) {
-  double m = 0.0;
-  for (const float x : v) m = std::max(m, static_cast<double>(std::fabs(x)));
-  return m;
-}
-
-void CheckNear(const std::vector<float>& cpu, const std::vector<float>& gpu, double tolerance,
-               const char* field) {
-  REQUIRE(cpu.size() == gpu.size());
-  const double bound = tolerance * std::max(MaxAbs(cpu), 1e-6);
-  for (std::size_t i = 0; i < cpu.size(); ++i) {
-    INFO(field << " of node " << i << ": CPU " << cpu[i] << ", GPU " << gpu[i]);
-    CHECK(std::fabs(static_cast<double>(cpu[i]) - gpu[i]) <= bound);
-  }
-}
-
-// tolerance 0: the models are bit for bit the same.
-void CheckSameTrees(const Model& cpu, const Model& gpu, double tolerance) {
-  REQUIRE(cpu.trees.size() == gpu.trees.size());
-  CHECK(cpu.tree_group == gpu.tree_group);
-  CHECK(cpu.base_margin == gpu.base_margin);
-  for (std::size_t t = 0; t < cpu.trees.size(); ++t) {
-    INFO("tree " << t);
-    const Tree& a = cpu.trees[t];
-    const Tree& b = gpu.trees[t];
-    REQUIRE(a.left == b.left);
-    REQUIRE(a.right == b.right);
-    REQUIRE(a.split_feature == b.split_feature);
-    REQUIRE(a.threshold == b.threshold);
-    REQUIRE(a.default_left == b.default_left);
-    if (tolerance == 0.0) {
-      CHECK(a.value == b.value);
-      CHECK(a.loss_change == b.loss_change);
-      CHECK(a.sum_hessian == b.sum_hessian);
-      CHECK(a == b);
-    } else {
-      CheckNear(a.value, b.value, tolerance, "value");
-      CheckNear(a.loss_change, b.loss_change, tolerance, "loss_change");
-      CheckNear(a.sum_hessian, b.sum_hessian, tolerance, "sum_hessian");
-    }
-  }
-}
-
-void CheckSameRounds(const Run& cpu, const Run& gpu) {
-  REQUIRE(cpu.rounds.size() == gpu.rounds.size());
-  for (std::size_t i = 0; i < cpu.rounds.size(); ++i) {
-    REQUIRE(cpu.rounds[i].results.size() == gpu.rounds[i].results.size());
-    for (std::size_t k = 0; k < cpu.rounds[i].results.size(); ++k) {
-      INFO("round " << i << ", " << cpu.rounds[i].results[k].set << "-"
-                    << cpu.rounds[i].results[k].metric);
-      CHECK(cpu.rounds[i].results[k].value == gpu.rounds[i].results[k].value);
-    }
-  }
-}
+// The bound for expf-built gradients (exact in cuda_emulated_tests).
+constexpr double kExpfBound = test::kCudaEmulated ? 0.0 : 1e-4;
 
 DataSet Binary(std::size_t rows, std::uint64_t seed) {
   DataSet data = test::Friedman1(rows, seed);
@@ -156,7 +87,7 @@ TEST_CASE("GPU training: squared and absolute error give the CPU's model bit for
       const Run cpu = TrainOn("cpu", params, train, &valid);
       const Run gpu = TrainOn("cuda", params, train, &valid);
       CheckSameTrees(cpu.model, gpu.model, 0.0);
-      CheckSameRounds(cpu, gpu);  // "train" from the device cache, "valid" from the host's
+      CheckSameRounds(cpu, gpu);  // "train" and "valid" from their device caches
       CHECK(cpu.model.best_iteration == gpu.model.best_iteration);
     }
   }
@@ -199,9 +130,10 @@ TEST_CASE("GPU training: logistic loss with missing values, within the expf boun
                                                      {"colsample_bynode", "0.7"}};
   const Run cpu = TrainOn("cpu", params, train);
   const Run gpu = TrainOn("cuda", params, train);
-  CheckSameTrees(cpu.model, gpu.model, 1e-4);
+  CheckSameTrees(cpu.model, gpu.model, kExpfBound);
   REQUIRE(cpu.rounds.size() == gpu.rounds.size());
-  CHECK(std::fabs(cpu.rounds.back().results[0].value - gpu.rounds.back().results[0].value) < 1e-4);
+  CHECK(std::fabs(cpu.rounds.back().results[0].value - gpu.rounds.back().results[0].value) <=
+        kExpfBound);
 }
 
 TEST_CASE("GPU training: 3-class softmax, within the expf bound", "[cuda]") {
@@ -213,7 +145,7 @@ TEST_CASE("GPU training: 3-class softmax, within the expf bound", "[cuda]") {
                                                      {"eta", "0.3"}};
   const Run cpu = TrainOn("cpu", params, train);
   const Run gpu = TrainOn("cuda", params, train);
-  CheckSameTrees(cpu.model, gpu.model, 1e-4);
+  CheckSameTrees(cpu.model, gpu.model, kExpfBound);
 }
 
 TEST_CASE("CUDA row sample: the CPU booster's rows keep their gradients", "[cuda]") {

@@ -1,0 +1,190 @@
+#include "engine/src/cuda_eval.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "engine/src/predict_views.h"
+#include "grove/errors.h"
+#include "grove/log.h"
+#include "kernels/cuda/forest_layout.h"
+#include "metrics/row_form.h"
+
+namespace grove {
+namespace {
+
+template <typename T>
+cuda_impl::DeviceBuffer<T> ToDevice(const std::vector<T>& host) {
+  return cuda_impl::DeviceBuffer<T>::FromHost(std::span<const T>(host));
+}
+
+std::uint64_t FeatureBytes(const DataSet& data) {
+  if (data.IsDense()) return std::uint64_t{data.Dense().values.size()} * sizeof(float);
+  const CsrMatrix& m = data.Sparse();
+  return std::uint64_t{m.row_ptr.size()} * sizeof(std::uint64_t) +
+         std::uint64_t{m.NumEntries()} * (sizeof(std::uint32_t) + sizeof(float));
+}
+
+}  // namespace
+
+CudaEvalFootprint EvalFootprintOf(std::span<const CudaEvalInput> sets) {
+  CudaEvalFootprint footprint;
+  for (const CudaEvalInput& set : sets) {
+    const std::uint64_t rows = set.data->NumRows();
+    footprint.metric_rows = std::max(footprint.metric_rows, rows);
+    if (set.is_train) continue;
+    footprint.rows += rows;
+    footprint.feature_bytes += FeatureBytes(*set.data);
+  }
+  return footprint;
+}
+
+CudaEvaluator::CudaEvaluator(const CudaSession& session, const Context& ctx,
+                             const Objective& transform, const ObjectiveMath& math, int outputs,
+                             std::span<const std::unique_ptr<Metric>> metrics,
+                             std::span<const CudaEvalInput> sets)
+    : session_(session), math_(math), outputs_(outputs), metrics_(metrics) {
+  const cuda_impl::DeviceGuard guard(session_.Ordinal());
+  std::size_t largest = 0;
+  for (const CudaEvalInput& input : sets) {
+    Set set;
+    set.input = input;
+    set.rows = input.data->NumRows();
+    largest = std::max(largest, set.rows);
+    for (const auto& metric : metrics_) {
+      const std::optional<RowMetric> form = RowFormOf(*metric);
+      Where where = Where::kHost;
+      if (form.has_value()) {
+        where = Where::kRowForm;
+      } else if (metric->Name() == "auc" && outputs_ == 1 && input.groups.empty()) {
+        where = Where::kAuc;
+      }
+      set.where.push_back(where);
+      set.forms.push_back(form.value_or(RowMetric{}));
+      if (where == Where::kHost) {
+        Log(LogLevel::kInfo,
+            fmt::format("{}: metric {} of {} has no device version here; its predictions are "
+                        "copied back and evaluated on the host each round",
+                        ctx.device.ToString(), metric->Name(), input.name));
+      }
+    }
+    CheckOnHost(set, ctx, transform);
+    Upload(set);
+    sets_.push_back(std::move(set));
+  }
+  predictions_ = cuda_impl::DeviceBuffer<float>(largest * static_cast<std::size_t>(outputs_));
+  // The uploads are synchronous copies on the legacy stream; the session's stream must see them.
+  cuda_impl::SynchronizeDevice();
+}
+
+CudaEvaluator::~CudaEvaluator() = default;
+
+void CudaEvaluator::CheckOnHost(const Set& set, const Context& ctx,
+                                const Objective& transform) const {
+  bool any = false;
+  for (const Where where : set.where) any = any || where != Where::kHost;
+  if (!any) return;  // the host metrics check their input every round
+  std::vector<float> outputs(set.input.margins.begin(), set.input.margins.end());
+  transform.Transform(ctx, outputs);
+  MetricInput input;
+  input.predictions = outputs;
+  input.labels = set.input.data->labels;
+  input.weights = set.input.data->weights;
+  input.groups = set.input.groups;
+  input.num_outputs = static_cast<std::size_t>(outputs_);
+  for (std::size_t m = 0; m < metrics_.size(); ++m) {
+    if (set.where[m] != Where::kHost) (void)metrics_[m]->Evaluate(input);
+  }
+}
+
+void CudaEvaluator::Upload(Set& set) {
+  const DataSet& data = *set.input.data;
+  set.x.rows = set.rows;
+  set.x.cols = data.NumFeatures();
+  if (set.input.is_train) {
+    GROVE_CHECK(set.rows == session_.Rows(), "the training eval set is the session's data");
+    return;
+  }
+  if (data.IsDense()) {
+    set.dense = ToDevice(data.Dense().values);
+    set.x.d_dense = set.dense.data();
+    set.x.row_stride = data.Dense().cols;
+  } else {
+    const CsrMatrix& m = data.Sparse();
+    set.row_ptr = ToDevice(m.row_ptr);
+    set.col_index = ToDevice(m.col_index);
+    set.values = ToDevice(m.values);
+    set.x.d_row_ptr = set.row_ptr.data();
+    set.x.d_col_index = set.col_index.data();
+    set.x.d_values = set.values.data();
+  }
+  set.labels = ToDevice(data.labels);
+  set.weights = ToDevice(data.weights);
+  set.margins = cuda_impl::DeviceBuffer<float>::FromHost(set.input.margins);
+}
+
+void CudaEvaluator::AddTree(const Tree& tree, int output) {
+  const cuda_impl::DeviceGuard guard(session_.Ordinal());
+  const cpu_impl::PredictTree view = PredictViewOf(tree, output);
+  for (Set& set : sets_) {
+    if (set.input.is_train) continue;
+    const cuda_impl::FlatForest flat = cuda_impl::FlattenForest(std::span(&view, 1), set.x.cols,
+                                                                static_cast<std::size_t>(outputs_));
+    GROVE_CHECK(flat.tree_leaf_size.front() == 0, "boosted trees have scalar leaves");
+    cuda_impl::AddTreeMargins(session_.Stream(), flat.nodes, set.x, outputs_, output,
+                              set.margins.data());
+  }
+}
+
+std::vector<EvalResult> CudaEvaluator::Evaluate() {
+  const cuda_impl::DeviceGuard guard(session_.Ordinal());
+  const cuda_impl::StreamView stream = session_.Stream();
+  const auto k = static_cast<std::size_t>(outputs_);
+  std::vector<EvalResult> results;
+  for (Set& set : sets_) {
+    const bool train = set.input.is_train;
+    const float* d_margins = train ? session_.DeviceMargins() : set.margins.data();
+    const float* d_labels = train ? session_.DeviceLabels() : set.labels.data();
+    const float* d_weights = train                     ? session_.DeviceWeights()
+                             : set.weights.size() == 0 ? nullptr
+                                                       : set.weights.data();
+    cuda_impl::TransformMargins(stream, math_, d_margins, set.rows, predictions_.data());
+    bool copied = false;
+    for (std::size_t m = 0; m < metrics_.size(); ++m) {
+      const Metric& metric = *metrics_[m];
+      double value = 0.0;
+      switch (set.where[m]) {
+        case Where::kRowForm: {
+          const cuda_impl::RowMetricSums sums = cuda_impl::SumRowMetric(
+              stream, set.forms[m], predictions_.data(), k, d_labels, d_weights, set.rows);
+          value = FinishRowMetric(set.forms[m], sums.weighted, sums.weight);
+          break;
+        }
+        case Where::kAuc:
+          value =
+              cuda_impl::BinaryRocAuc(stream, predictions_.data(), d_labels, d_weights, set.rows);
+          break;
+        case Where::kHost: {
+          if (!copied) {  // once per set and round, whatever the number of host metrics
+            host_predictions_.resize(set.rows * k);
+            cuda_impl::CopyToHostOn(stream, host_predictions_.data(), predictions_.data(),
+                                    host_predictions_.size() * sizeof(float));
+            copied = true;
+          }
+          MetricInput input;
+          input.predictions = host_predictions_;
+          input.labels = set.input.data->labels;
+          input.weights = set.input.data->weights;
+          input.groups = set.input.groups;
+          input.num_outputs = k;
+          value = metric.Evaluate(input);
+          break;
+        }
+      }
+      results.push_back(EvalResult{set.input.name, metric.Name(), value});
+    }
+  }
+  return results;
+}
+
+}  // namespace grove

@@ -1,0 +1,98 @@
+// engine/src/cuda_eval.h — device=cuda evaluation: every evaluation set's features, labels,
+// weights and margin cache live on the GPU next to the training data, each new tree is added
+// to the caches there, and each round's metrics run there; only the metric values come back.
+//
+//   CudaEvaluator eval(session, ctx, transform, math, outputs, metrics, sets);  // uploads once
+//   eval.AddTree(tree, output);                  // after every tree (not the training set:
+//                                                // its cache is the session's)
+//   std::vector<EvalResult> r = eval.Evaluate();  // each round, sets x metrics in order
+//
+// The row-mean metrics (metrics/row_form.h: rmse, logloss, error, mlogloss, merror, ...) sum
+// the host's row terms in the host's blocks (cuda_impl::SumRowMetric), and binary auc without
+// query groups sorts on the device (cuda_impl::BinaryRocAuc). Any other metric (aucpr, ndcg,
+// map, r2, f1, multi-class auc, ...) copies its set's transformed predictions back once per
+// round and runs on the host; the constructor logs which. Before training, each device metric
+// is also evaluated once on the host from the initial margins, so that bad labels get the CPU
+// metric's message (labels do not change during training).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "engine/src/cuda_session.h"
+#include "engine/src/objective.h"
+#include "grove/dataset.h"
+#include "grove/metrics.h"
+#include "grove/train.h"
+#include "grove/tree.h"
+#include "kernels/common/metric_math.h"
+#include "kernels/cuda/device_buffer.h"
+#include "kernels/cuda/kernels.h"
+
+namespace grove {
+
+/// One evaluation set as the booster holds it.
+struct CudaEvalInput {
+  std::string name;
+  const DataSet* data = nullptr;
+  bool is_train = false;                  ///< the training data: the session's cache is used
+  std::span<const float> margins;         ///< rows x outputs initial margins (also for train)
+  std::span<const std::uint32_t> groups;  ///< query group pointers, or empty
+};
+
+/// The device memory the sets take (CudaSession's estimate).
+CudaEvalFootprint EvalFootprintOf(std::span<const CudaEvalInput> sets);
+
+class CudaEvaluator {
+ public:
+  /// Uploads the sets other than the training data and checks every device metric's labels on
+  /// the host (InvalidInput as the CPU path gives). `transform`: the objective whose Transform
+  /// the metrics see (multi:softprob's for multi:softmax); `math` its per-row math.
+  CudaEvaluator(const CudaSession& session, const Context& ctx, const Objective& transform,
+                const ObjectiveMath& math, int outputs,
+                std::span<const std::unique_ptr<Metric>> metrics,
+                std::span<const CudaEvalInput> sets);
+  CudaEvaluator(const CudaEvaluator&) = delete;
+  CudaEvaluator& operator=(const CudaEvaluator&) = delete;
+  ~CudaEvaluator();
+
+  /// Adds one tree's leaves for `output` to every non-training set's device cache.
+  void AddTree(const Tree& tree, int output);
+
+  /// Every metric of every set, in the order of `sets` then `metrics`.
+  std::vector<EvalResult> Evaluate();
+
+ private:
+  enum class Where : std::uint8_t { kRowForm, kAuc, kHost };
+  struct Set {
+    CudaEvalInput input;
+    std::size_t rows = 0;
+    cuda_impl::DeviceMatrix x;
+    cuda_impl::DeviceBuffer<float> dense;
+    cuda_impl::DeviceBuffer<std::uint64_t> row_ptr;
+    cuda_impl::DeviceBuffer<std::uint32_t> col_index;
+    cuda_impl::DeviceBuffer<float> values;
+    cuda_impl::DeviceBuffer<float> labels;
+    cuda_impl::DeviceBuffer<float> weights;  // empty: every row weighs 1
+    cuda_impl::DeviceBuffer<float> margins;  // empty for the training data
+    std::vector<Where> where;                // one per metric
+    std::vector<RowMetric> forms;            // one per metric (kRowForm only)
+  };
+
+  void Upload(Set& set);
+  void CheckOnHost(const Set& set, const Context& ctx, const Objective& transform) const;
+
+  const CudaSession& session_;
+  ObjectiveMath math_;
+  int outputs_;
+  std::span<const std::unique_ptr<Metric>> metrics_;
+  std::vector<Set> sets_;
+  cuda_impl::DeviceBuffer<float> predictions_;  // the largest set's transformed predictions
+  std::vector<float> host_predictions_;         // for the host-evaluated metrics
+};
+
+}  // namespace grove
