@@ -3,11 +3,14 @@
 // and fixed point and the row index live on the GPU for the whole job; the booster drives it
 // round by round.
 //
-//   CudaSession session(ctx, params, bins, train, initial_margins, outputs);  // uploads once
+//   CudaSession session(ctx, params, bins, train, initial_margins, outputs, eval_footprint);
 //   session.ComputeGradients();                                 // each round
 //   CudaGrowResult grown = session.GrowTree(grower_params, output, ...);   // each tree
 //   session.AddToMargins(grown, output);                        // the training cache
-//   session.CopyMargins(host_margins);                          // only to evaluate on "train"
+//   session.CopyMargins(host_margins);                          // adaptive leaves only
+//
+// The eval sets (engine/src/cuda_eval.h) read the session's margins, labels and weights for
+// "train"; the footprint passed in only enters the memory check.
 //
 // Data crosses PCIe once per job; per tree only the split candidates, the partition's left
 // counts and the root's first-feature histogram come back, and the per-node feature lists go

@@ -67,9 +67,10 @@ constexpr std::string_view kMarkdownNotes = R"(
   (bit for bit when the objective's gradients use no `expf`/`log1pf`, e.g. squared error).
   Refused on the GPU, before training starts: `algorithm=random_forest`; also a device number
   the machine does not have, and a job whose estimated device memory exceeds what is free.
-  `reg:absoluteerror`'s adaptive leaf values are recomputed on the host. Metrics are computed on
-  the host: when `train` is an eval set its margins are copied back each round, and other eval
-  sets are predicted on the host.
+  `reg:absoluteerror`'s adaptive leaf values are recomputed on the host. Eval sets live on the
+  GPU with their prediction caches; the row-mean metrics (rmse, logloss, error, mlogloss, ...)
+  and binary auc are computed there, other metrics (aucpr, ndcg, map, r2, ...) on the host from
+  predictions copied back each round.
 )";
 
 std::string EscapeCell(std::string_view text) {
