@@ -48,19 +48,20 @@ int RunPredict(int argc, char** argv) {
       "JSON or UBJSON), a model directory or a model.tar.gz. Output: one line per input row; "
       "probabilities or values, one column per class for multi:softprob, the class index for "
       "multi:softmax.");
-  options.add_options()
-      ("model", "model file, model directory or model.tar.gz", cxxopts::value<std::string>())
-      ("input", "CSV or libsvm file, directory of files, or .gz", cxxopts::value<std::string>())
-      ("output", "output CSV (written atomically); default: standard output",
-       cxxopts::value<std::string>())
-      ("content-type", "text/csv, text/libsvm (or csv, libsvm); default: detected",
-       cxxopts::value<std::string>())
-      ("label", "CSV label column: auto (detected from the column count), first or none",
-       cxxopts::value<std::string>()->default_value("auto"))
-      ("output-margin", "write raw margins instead of transformed predictions")
-      ("all-rounds", "use every round, not only those up to the model's best_iteration")
-      ("nthread", "threads, 0 = all cores", cxxopts::value<int>()->default_value("0"))
-      ("h,help", "show this help");
+  options.add_options()("model", "model file, model directory or model.tar.gz",
+                        cxxopts::value<std::string>())(
+      "input", "CSV or libsvm file, directory of files, or .gz", cxxopts::value<std::string>())(
+      "output", "output CSV (written atomically); default: standard output",
+      cxxopts::value<std::string>())("content-type",
+                                     "text/csv, text/libsvm (or csv, libsvm); default: detected",
+                                     cxxopts::value<std::string>())(
+      "label", "CSV label column: auto (detected from the column count), first or none",
+      cxxopts::value<std::string>()->default_value("auto"))(
+      "output-margin", "write raw margins instead of transformed predictions")(
+      "all-rounds", "use every round, not only those up to the model's best_iteration")(
+      "nthread", "threads, 0 = all cores", cxxopts::value<int>()->default_value("0"))(
+      "device", "where the trees are walked: cpu, cuda or cuda:N (same predictions)",
+      cxxopts::value<std::string>()->default_value("cpu"))("h,help", "show this help");
   const auto args = options.parse(argc, argv);
   if (args.count("help")) {
     std::fputs(options.help().c_str(), stdout);
@@ -71,6 +72,12 @@ int RunPredict(int argc, char** argv) {
       throw InvalidInput(fmt::format("grove predict: --{} is required (see grove predict --help)",
                                      required));
     }
+  }
+  Device device;
+  try {
+    device = Device::Parse(args["device"].as<std::string>());
+  } catch (const InvalidInput& e) {
+    throw InvalidInput(fmt::format("grove predict: --{}", e.what()));  // "device: got ..."
   }
   const Model model = LoadModelSource(args["model"].as<std::string>());
   PredictInputOptions input_options;
@@ -86,6 +93,7 @@ int RunPredict(int argc, char** argv) {
   predict.type = args.count("output-margin") ? PredictType::kMargin : PredictType::kValue;
   predict.use_best_iteration = args.count("all-rounds") == 0;
   predict.nthread = input_options.nthread;
+  predict.device = device;
   const std::vector<float> values =
       data.IsDense() ? model.Predict(data.Dense(), predict) : model.Predict(data.Sparse(), predict);
   const std::size_t rows = data.NumRows();

@@ -1,5 +1,6 @@
 // Model::Predict: validation of the model and the input, then the CPU kernel
-// (kernels/cpu/predict.cc) and, for PredictType::kValue, the objective's transform.
+// (kernels/cpu/predict.cc) or, for PredictOptions::device = cuda:N, the CUDA one
+// (engine/src/cuda_predict.h) and, for PredictType::kValue, the objective's transform.
 #include "kernels/predict.h"
 
 #include <fmt/format.h>
@@ -7,6 +8,7 @@
 #include <span>
 #include <vector>
 
+#include "engine/src/cuda_predict.h"
 #include "engine/src/forest_average.h"
 #include "engine/src/objective.h"
 #include "engine/src/predict_views.h"
@@ -53,6 +55,26 @@ void CheckCsr(const CsrMatrix& x) {
   }
 }
 
+// cpu_impl::PredictMargins / PredictLeaves, or their device twins for options.device = cuda:N.
+void Margins(std::span<const cpu_impl::PredictTree> trees, const cpu_impl::PredictInput& x,
+             std::span<const float> base_margin, const PredictOptions& options,
+             std::span<float> out) {
+  if (options.device.IsCuda()) {
+    PredictMarginsOnDevice(options.device, trees, x, base_margin, out);
+  } else {
+    cpu_impl::PredictMargins(trees, x, base_margin, options.nthread, out);
+  }
+}
+
+void Leaves(std::span<const cpu_impl::PredictTree> trees, const cpu_impl::PredictInput& x,
+            std::size_t outputs, const PredictOptions& options, std::span<float> out) {
+  if (options.device.IsCuda()) {
+    PredictLeavesOnDevice(options.device, trees, x, outputs, out);
+  } else {
+    cpu_impl::PredictLeaves(trees, x, options.nthread, out);
+  }
+}
+
 std::vector<float> RunPredict(const Model& model, const cpu_impl::PredictInput& x,
                               const PredictOptions& options) {
   try {
@@ -76,17 +98,17 @@ std::vector<float> RunPredict(const Model& model, const cpu_impl::PredictInput& 
     // same floats an XGBoost export holds.
     const detail::ForestShares shares = detail::ForestShareViews(model.trees, num_trees);
     std::vector<float> out(x.rows * model.base_margin.size());
-    cpu_impl::PredictMargins(shares.views, x, model.base_margin, options.nthread, out);
+    Margins(shares.views, x, model.base_margin, options, out);
     detail::FinishForestPrediction(model, x.rows, options.type, out);
     return out;
   }
   if (options.type == PredictType::kLeaf) {
     std::vector<float> leaves(x.rows * num_trees);
-    cpu_impl::PredictLeaves(trees, x, options.nthread, leaves);
+    Leaves(trees, x, model.base_margin.size(), options, leaves);
     return leaves;
   }
   std::vector<float> out(x.rows * model.base_margin.size());
-  cpu_impl::PredictMargins(trees, x, model.base_margin, options.nthread, out);
+  Margins(trees, x, model.base_margin, options, out);
   if (options.type == PredictType::kValue) {
     const std::unique_ptr<Objective> objective = Objective::Create(model.params);
     if (objective->NumOutputs() != model.num_outputs) {

@@ -101,6 +101,12 @@ void PredictMargins(StreamView, const DeviceForest&, const float*, std::size_t, 
                     std::size_t, const float*, float*) {
   NoCuda();
 }
+void PredictMargins(StreamView, const DeviceForest&, const DeviceMatrix&, const float*, float*) {
+  NoCuda();
+}
+void PredictLeaves(StreamView, const DeviceForest&, const DeviceMatrix&, float*) {
+  NoCuda();
+}
 void AddColumn(StreamView, const float*, std::size_t, int, int, float*) {
   NoCuda();
 }

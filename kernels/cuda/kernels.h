@@ -157,6 +157,19 @@ void PartitionRows(StreamView stream, const BinnedView& bins, std::uint32_t* d_r
 
 // ---- prediction ------------------------------------------------------------------------------
 
+/// A dense (d_dense set) or CSR (d_row_ptr, d_col_index, d_values) float matrix on the device,
+/// NaN or an absent CSR entry = missing. Dense element (r, c) is d_dense[r * row_stride + c];
+/// CSR column indices strictly increase within a row (a binary search reads them).
+struct DeviceMatrix {
+  std::size_t rows = 0;
+  std::size_t cols = 0;
+  const float* d_dense = nullptr;
+  std::size_t row_stride = 0;
+  const std::uint64_t* d_row_ptr = nullptr;  ///< rows + 1 offsets
+  const std::uint32_t* d_col_index = nullptr;
+  const float* d_values = nullptr;
+};
+
 /// A FlatForest on the device (owning).
 struct DeviceForest {
   DeviceBuffer<FlatNode> nodes;
@@ -178,22 +191,19 @@ void PredictMargins(StreamView stream, const DeviceForest& forest, const float* 
                     std::size_t rows, std::size_t cols, std::size_t row_stride,
                     const float* d_base_margin, float* d_out);
 
+/// The same on a dense or CSR DeviceMatrix: cpu_impl::PredictMargins's bits for either layout.
+void PredictMargins(StreamView stream, const DeviceForest& forest, const DeviceMatrix& x,
+                    const float* d_base_margin, float* d_out);
+
+/// cpu_impl::PredictLeaves: d_out (rows x trees) = the node index of the leaf each row reaches
+/// in each tree, as float.
+void PredictLeaves(StreamView stream, const DeviceForest& forest, const DeviceMatrix& x,
+                   float* d_out);
+
 /// d_margins[r * outputs + output] += d_contribution[r * outputs + output] for every row: how
 /// the booster adds a new tree's prediction (PredictMargins from zero) to an evaluation cache.
 void AddColumn(StreamView stream, const float* d_contribution, std::size_t rows, int outputs,
                int output, float* d_margins);
-
-/// A dense (d_dense set) or CSR (d_row_ptr, d_col_index, d_values) float matrix on the device,
-/// NaN or an absent CSR entry = missing. Dense element (r, c) is d_dense[r * row_stride + c].
-struct DeviceMatrix {
-  std::size_t rows = 0;
-  std::size_t cols = 0;
-  const float* d_dense = nullptr;
-  std::size_t row_stride = 0;
-  const std::uint64_t* d_row_ptr = nullptr;  ///< rows + 1 offsets
-  const std::uint32_t* d_col_index = nullptr;
-  const float* d_values = nullptr;
-};
 
 /// The evaluation sets' cache update, engine/src/predict_views.h's AddTreeMargins: for every
 /// row, d_margins[row * outputs + output] += (0.0f + the leaf of `h_tree`), one tree with

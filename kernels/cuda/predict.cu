@@ -20,41 +20,6 @@ struct ForestView {
   std::size_t outputs;
 };
 
-// The leaf (index within the tree) that `x` reaches: x < threshold goes left, NaN follows the
-// default direction (NaN < t is false, as on the CPU).
-__device__ std::int32_t Leaf(const FlatNode* tree, const float* x) {
-  std::int32_t n = 0;
-  while (tree[n].child[0] >= 0) {
-    const FlatNode node = tree[n];
-    const float v = x[node.feature & kFeatureMask];
-    const bool go_left = v < node.cond || (isnan(v) && (node.feature & kDefaultLeftBit) != 0);
-    n = node.child[go_left ? 0 : 1];
-  }
-  return n;
-}
-
-__global__ void PredictKernel(ForestView forest, const float* x, std::size_t rows,
-                              std::size_t row_stride, const float* base_margin, float* out) {
-  const std::size_t k = forest.outputs;
-  for (std::size_t r = blockIdx.x * std::size_t{blockDim.x} + threadIdx.x; r < rows;
-       r += std::size_t{gridDim.x} * blockDim.x) {
-    const float* row = x + r * row_stride;
-    float* margins = out + r * k;
-    for (std::size_t j = 0; j < k; ++j) margins[j] = base_margin != nullptr ? base_margin[j] : 0.0f;
-    for (std::size_t t = 0; t < forest.trees; ++t) {
-      const FlatNode* tree = forest.nodes + forest.tree_begin[t];
-      const std::int32_t leaf = Leaf(tree, row);
-      if (forest.tree_leaf_size[t] == 0) {
-        margins[forest.tree_group[t]] += tree[leaf].cond;
-      } else {
-        const float* values =
-            forest.leaf_vectors + forest.tree_leaf_vector[t] + static_cast<std::size_t>(leaf) * k;
-        for (std::size_t j = 0; j < k; ++j) margins[j] += values[j];
-      }
-    }
-  }
-}
-
 // Row r's value of `feature` in a CSR matrix (column indices strictly increasing within a row):
 // binary search; an absent entry is missing (NaN), as on the CPU.
 __device__ float CsrValue(const DeviceMatrix& x, std::size_t r, std::uint32_t feature) {
@@ -73,18 +38,58 @@ __device__ float CsrValue(const DeviceMatrix& x, std::size_t r, std::uint32_t fe
   return __int_as_float(0x7fc00000);  // quiet NaN
 }
 
-// One tree's leaf for row r of either layout (Leaf's rule for the value it reads).
-__device__ float TreeLeafValue(const FlatNode* tree, const DeviceMatrix& x, std::size_t r) {
+// Row r's value of `feature`, either layout.
+__device__ float ValueAt(const DeviceMatrix& x, std::size_t r, std::uint32_t feature) {
+  return x.d_dense != nullptr ? x.d_dense[r * x.row_stride + feature] : CsrValue(x, r, feature);
+}
+
+// The leaf (node index within the tree) that row r reaches: x < threshold goes left, NaN
+// follows the default direction (NaN < t is false, as on the CPU).
+__device__ std::int32_t LeafOf(const FlatNode* tree, const DeviceMatrix& x, std::size_t r) {
   std::int32_t n = 0;
   while (tree[n].child[0] >= 0) {
     const FlatNode node = tree[n];
-    const std::uint32_t feature = node.feature & kFeatureMask;
-    const float v = x.d_dense != nullptr ? x.d_dense[r * x.row_stride + feature]
-                                         : CsrValue(x, r, feature);
+    const float v = ValueAt(x, r, node.feature & kFeatureMask);
     const bool go_left = v < node.cond || (isnan(v) && (node.feature & kDefaultLeftBit) != 0);
     n = node.child[go_left ? 0 : 1];
   }
-  return tree[n].cond;
+  return n;
+}
+
+__global__ void PredictKernel(ForestView forest, DeviceMatrix x, const float* base_margin,
+                              float* out) {
+  const std::size_t k = forest.outputs;
+  for (std::size_t r = blockIdx.x * std::size_t{blockDim.x} + threadIdx.x; r < x.rows;
+       r += std::size_t{gridDim.x} * blockDim.x) {
+    float* margins = out + r * k;
+    for (std::size_t j = 0; j < k; ++j) margins[j] = base_margin != nullptr ? base_margin[j] : 0.0f;
+    for (std::size_t t = 0; t < forest.trees; ++t) {
+      const FlatNode* tree = forest.nodes + forest.tree_begin[t];
+      const std::int32_t leaf = LeafOf(tree, x, r);
+      if (forest.tree_leaf_size[t] == 0) {
+        margins[forest.tree_group[t]] += tree[leaf].cond;
+      } else {
+        const float* values =
+            forest.leaf_vectors + forest.tree_leaf_vector[t] + static_cast<std::size_t>(leaf) * k;
+        for (std::size_t j = 0; j < k; ++j) margins[j] += values[j];
+      }
+    }
+  }
+}
+
+__global__ void LeavesKernel(ForestView forest, DeviceMatrix x, float* out) {
+  for (std::size_t r = blockIdx.x * std::size_t{blockDim.x} + threadIdx.x; r < x.rows;
+       r += std::size_t{gridDim.x} * blockDim.x) {
+    for (std::size_t t = 0; t < forest.trees; ++t) {
+      const FlatNode* tree = forest.nodes + forest.tree_begin[t];
+      out[r * forest.trees + t] = static_cast<float>(LeafOf(tree, x, r));
+    }
+  }
+}
+
+// One tree's leaf value for row r.
+__device__ float TreeLeafValue(const FlatNode* tree, const DeviceMatrix& x, std::size_t r) {
+  return tree[LeafOf(tree, x, r)].cond;
 }
 
 // engine/src/predict_views.h's AddTreeMargins: the kernel's row starts at 0.0f and gets the
@@ -132,23 +137,47 @@ DeviceForest UploadForest(const FlatForest& flat) {
   return forest;
 }
 
+namespace {
+
+ForestView ViewOf(const DeviceForest& forest) {
+  return ForestView{forest.nodes.data(),
+                    forest.tree_begin.data(),
+                    forest.tree_group.data(),
+                    forest.tree_leaf_size.data(),
+                    forest.tree_leaf_vector.data(),
+                    forest.leaf_vectors.data(),
+                    forest.trees,
+                    forest.outputs};
+}
+
+}  // namespace
+
+void PredictMargins(StreamView stream, const DeviceForest& forest, const DeviceMatrix& x,
+                    const float* d_base_margin, float* d_out) {
+  if (x.rows == 0) return;
+  const cudaStream_t s = detail::ToCuda(stream);
+  PredictKernel<<<GridBlocks(x.rows, kThreads), kThreads, 0, s>>>(ViewOf(forest), x,
+                                                                  d_base_margin, d_out);
+  GROVE_CUDA_CHECK_LAUNCH("PredictKernel");
+}
+
 void PredictMargins(StreamView stream, const DeviceForest& forest, const float* d_x,
                     std::size_t rows, std::size_t cols, std::size_t row_stride,
                     const float* d_base_margin, float* d_out) {
-  (void)cols;  // the forest was checked against the column count when it was flattened
-  if (rows == 0) return;
+  DeviceMatrix x;
+  x.rows = rows;
+  x.cols = cols;
+  x.d_dense = d_x;
+  x.row_stride = row_stride;
+  PredictMargins(stream, forest, x, d_base_margin, d_out);
+}
+
+void PredictLeaves(StreamView stream, const DeviceForest& forest, const DeviceMatrix& x,
+                   float* d_out) {
+  if (x.rows == 0 || forest.trees == 0) return;
   const cudaStream_t s = detail::ToCuda(stream);
-  const ForestView view{forest.nodes.data(),
-                        forest.tree_begin.data(),
-                        forest.tree_group.data(),
-                        forest.tree_leaf_size.data(),
-                        forest.tree_leaf_vector.data(),
-                        forest.leaf_vectors.data(),
-                        forest.trees,
-                        forest.outputs};
-  PredictKernel<<<GridBlocks(rows, kThreads), kThreads, 0, s>>>(view, d_x, rows, row_stride,
-                                                                d_base_margin, d_out);
-  GROVE_CUDA_CHECK_LAUNCH("PredictKernel");
+  LeavesKernel<<<GridBlocks(x.rows, kThreads), kThreads, 0, s>>>(ViewOf(forest), x, d_out);
+  GROVE_CUDA_CHECK_LAUNCH("LeavesKernel");
 }
 
 void AddColumn(StreamView stream, const float* d_contribution, std::size_t rows, int outputs,

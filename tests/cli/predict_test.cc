@@ -185,4 +185,13 @@ TEST_CASE("grove predict and export fail clearly", "[e2e]") {
   fails(fmt::format("predict --model {0}/legacy --input {0}/t.csv", d), "legacy binary");
   fails(fmt::format("predict --model {0}/m.json --input {0}/t.csv --label maybe", d),
         "expected auto, first or none");
+  fails(fmt::format("predict --model {0}/m.json --input {0}/t.csv --device gpu", d),
+        "grove predict: --device: got \"gpu\", expected cpu, cuda or cuda:<ordinal>");
+  // A device this machine lacks (every GPU machine lacks cuda:99): refused, nothing written.
+  fails(fmt::format("predict --model {0}/m.json --input {0}/t.csv --device cuda:99 --output "
+                    "{0}/p.csv",
+                    d),
+        BuiltWithCuda() ? "device=cuda:99: no such CUDA device"
+                        : "device=cuda:99: this build predicts on the CPU only");
+  CHECK_FALSE(std::filesystem::exists(dir / "p.csv"));
 }

@@ -175,8 +175,17 @@ void PartitionRows(StreamView, const BinnedView& bins, std::uint32_t* d_rows,
   }
 }
 
-DeviceForest UploadForest(const FlatForest&) {
-  NotEmulated("UploadForest");
+DeviceForest UploadForest(const FlatForest& flat) {
+  DeviceForest forest;  // "device" buffers are host memory here
+  forest.nodes = DeviceBuffer<FlatNode>::FromHost(flat.nodes);
+  forest.tree_begin = DeviceBuffer<std::uint32_t>::FromHost(flat.tree_begin);
+  forest.tree_group = DeviceBuffer<std::int32_t>::FromHost(flat.tree_group);
+  forest.tree_leaf_size = DeviceBuffer<std::uint32_t>::FromHost(flat.tree_leaf_size);
+  forest.tree_leaf_vector = DeviceBuffer<std::uint64_t>::FromHost(flat.tree_leaf_vector);
+  forest.leaf_vectors = DeviceBuffer<float>::FromHost(flat.leaf_vectors);
+  forest.trees = flat.tree_group.size();
+  forest.outputs = flat.outputs;
+  return forest;
 }
 void PredictMargins(StreamView, const DeviceForest&, const float*, std::size_t, std::size_t,
                     std::size_t, const float*, float*) {
@@ -207,19 +216,53 @@ float ValueAt(const DeviceMatrix& x, std::size_t r, std::uint32_t feature) {
   return at != last && *at == feature ? x.d_values[at - x.d_col_index] : NAN;
 }
 
+// predict.cu's LeafOf.
+std::int32_t LeafOf(const FlatNode* tree, const DeviceMatrix& x, std::size_t r) {
+  std::int32_t n = 0;
+  while (tree[n].child[0] >= 0) {
+    const FlatNode node = tree[n];
+    const float v = ValueAt(x, r, node.feature & kFeatureMask);
+    const bool left = v < node.cond || (std::isnan(v) && (node.feature & kDefaultLeftBit) != 0);
+    n = node.child[left ? 0 : 1];
+  }
+  return n;
+}
+
 }  // namespace
 
 void AddTreeMargins(StreamView, std::span<const FlatNode> h_tree, const DeviceMatrix& x,
                     int outputs, int output, float* d_margins) {
   for (std::size_t r = 0; r < x.rows; ++r) {
-    std::int32_t n = 0;
-    while (h_tree[n].child[0] >= 0) {
-      const FlatNode node = h_tree[n];
-      const float v = ValueAt(x, r, node.feature & kFeatureMask);
-      const bool left = v < node.cond || (std::isnan(v) && (node.feature & kDefaultLeftBit) != 0);
-      n = node.child[left ? 0 : 1];
+    d_margins[r * outputs + output] += 0.0f + h_tree[LeafOf(h_tree.data(), x, r)].cond;
+  }
+}
+
+void PredictMargins(StreamView, const DeviceForest& forest, const DeviceMatrix& x,
+                    const float* d_base_margin, float* d_out) {
+  const std::size_t k = forest.outputs;
+  for (std::size_t r = 0; r < x.rows; ++r) {
+    float* margins = d_out + r * k;
+    for (std::size_t j = 0; j < k; ++j) margins[j] = d_base_margin ? d_base_margin[j] : 0.0f;
+    for (std::size_t t = 0; t < forest.trees; ++t) {
+      const FlatNode* tree = forest.nodes.data() + forest.tree_begin.data()[t];
+      const std::int32_t leaf = LeafOf(tree, x, r);
+      if (forest.tree_leaf_size.data()[t] == 0) {
+        margins[forest.tree_group.data()[t]] += tree[leaf].cond;
+      } else {
+        const float* values = forest.leaf_vectors.data() + forest.tree_leaf_vector.data()[t] +
+                              static_cast<std::size_t>(leaf) * k;
+        for (std::size_t j = 0; j < k; ++j) margins[j] += values[j];
+      }
     }
-    d_margins[r * outputs + output] += 0.0f + h_tree[n].cond;
+  }
+}
+
+void PredictLeaves(StreamView, const DeviceForest& forest, const DeviceMatrix& x, float* d_out) {
+  for (std::size_t r = 0; r < x.rows; ++r) {
+    for (std::size_t t = 0; t < forest.trees; ++t) {
+      const FlatNode* tree = forest.nodes.data() + forest.tree_begin.data()[t];
+      d_out[r * forest.trees + t] = static_cast<float>(LeafOf(tree, x, r));
+    }
   }
 }
 

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/src/cuda_predict.h"
 #include "engine/src/grow_rules.h"
 #include "engine/src/random.h"
 #include "grove/errors.h"
@@ -80,6 +81,31 @@ TEST_CASE("grove::Train with device=cuda refuses up front without a usable GPU",
   // Forests are refused with the GPU wording in every build.
   const TrainParams forest = Cuda({{"algorithm", "random_forest"}, {"n_estimators", "2"}});
   CHECK_THROWS_WITH(Train(forest, data), Contains("not supported on the GPU"));
+}
+
+TEST_CASE("Model::Predict with device=cuda refuses up front without a usable GPU", "[unit]") {
+  const Device gpu = Device::Parse("cuda");
+  if (!BuiltWithCuda()) {
+    CHECK_THROWS_WITH(RequireCudaPrediction(gpu, 0),
+                      "device=cuda:0: this build predicts on the CPU only; set device=cpu");
+  } else {
+    CHECK_NOTHROW(RequireCudaPrediction(gpu, 1));
+    CHECK_THROWS_WITH(RequireCudaPrediction(gpu, 0),
+                      Contains("device=cuda:0: no such CUDA device") &&
+                          Contains("this machine has 0 usable CUDA devices"));
+    CHECK_THROWS_WITH(
+        RequireCudaPrediction(Device::Parse("cuda:3"), 2),
+        Contains("device=cuda:3: no such CUDA device") && Contains("device=cuda:0 .. cuda:1"));
+  }
+  if (cuda_impl::DeviceCount() > 0) return;  // the [cuda] tests predict on the GPU
+  const DataSet data = test::Friedman1(200, 7);
+  const Model model =
+      Train(ParseParams({{"objective", "reg:squarederror"}, {"num_round", "2"}}), data);
+  PredictOptions options;
+  options.device = gpu;
+  CHECK_THROWS_AS(model.Predict(data.Dense(), options), InvalidInput);
+  options.type = PredictType::kLeaf;
+  CHECK_THROWS_AS(model.Predict(data.Dense(), options), InvalidInput);
 }
 
 TEST_CASE("the GPU row limit is stated before anything is uploaded", "[unit]") {

@@ -263,8 +263,10 @@ TEST_CASE("Randomly corrupted model files load cleanly or fail with InvalidInput
       const Model model = Model::FromJson(corrupt);
       ++loaded;  // a harmless edit (e.g. a digit of a threshold): it must still predict
       const DenseMatrix x(3, static_cast<std::size_t>(model.num_features), 0.5f);
-      CHECK(model.Predict(x, PredictOptions{PredictType::kMargin, true, 1}).size() ==
-            3 * static_cast<std::size_t>(model.num_outputs));
+      PredictOptions margins;
+      margins.type = PredictType::kMargin;
+      margins.nthread = 1;
+      CHECK(model.Predict(x, margins).size() == 3 * static_cast<std::size_t>(model.num_outputs));
     } catch (const InvalidInput&) {
     }
   }

@@ -41,6 +41,9 @@ struct PredictOptions {
   /// a model saved after early stopping); false = every round.
   bool use_best_iteration = true;
   int nthread = 0;
+  /// Where the trees are walked: cpu, or cuda:N (a CUDA build and that GPU; InvalidInput
+  /// otherwise). The GPU gives the CPU's bits; the transform runs on the host either way.
+  Device device;
 };
 
 class Model {
