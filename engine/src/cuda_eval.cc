@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "engine/src/cuda_predict.h"
 #include "engine/src/predict_views.h"
 #include "grove/errors.h"
 #include "grove/log.h"
@@ -111,6 +112,13 @@ void CudaEvaluator::Upload(Set& set) {
     set.x.row_stride = data.Dense().cols;
   } else {
     const CsrMatrix& m = data.Sparse();
+    try {
+      CheckCsrColumnsIncrease(cpu_impl::PredictInput::Csr(m.row_ptr.data(), m.col_index.data(),
+                                                          m.values.data(), m.rows, m.cols),
+                              0, m.rows);
+    } catch (const InvalidInput& e) {
+      throw InvalidInput(fmt::format("eval set {}: {}", set.input.name, e.what()));
+    }
     set.row_ptr = ToDevice(m.row_ptr);
     set.col_index = ToDevice(m.col_index);
     set.values = ToDevice(m.values);

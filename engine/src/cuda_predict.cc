@@ -34,22 +34,6 @@ std::size_t ChunkEnd(const cpu_impl::PredictInput& x, std::size_t begin, std::si
   return end;
 }
 
-// The device kernels binary-search a CSR row's columns; the dataset contract (strictly
-// increasing within a row) is checked here instead of giving wrong values.
-void CheckIncreasingColumns(const cpu_impl::PredictInput& x, std::size_t begin, std::size_t end) {
-  for (std::size_t r = begin; r < end; ++r) {
-    for (std::uint64_t k = x.row_ptr[r] + 1; k < x.row_ptr[r + 1]; ++k) {
-      if (x.col_index[k] <= x.col_index[k - 1]) {
-        throw InvalidInput(fmt::format(
-            "CSR matrix: row {} has column {} after column {}; column indices must strictly "
-            "increase within a row",
-            r, x.col_index[k], x.col_index[k - 1]));
-      }
-    }
-  }
-}
-
-// Margins from `base_margin` (outputs floats) when `leaves` is false, else leaf indices.
 void RunOnDevice(const Device& device, std::span<const cpu_impl::PredictTree> trees,
                  const cpu_impl::PredictInput& x, std::span<const float> base_margin,
                  std::size_t outputs, bool leaves, std::span<float> out) {
@@ -92,7 +76,7 @@ void RunOnDevice(const Device& device, std::span<const cpu_impl::PredictTree> tr
       if (!rows.empty()) cuda_impl::CopyToDevice(dense.data(), rows.data(), rows.size_bytes());
       m.d_dense = dense.data();
     } else {
-      CheckIncreasingColumns(x, begin, end);
+      CheckCsrColumnsIncrease(x, begin, end);
       const std::uint64_t first = x.row_ptr[begin];
       row_ptr.resize(n + 1);
       for (std::size_t r = 0; r <= n; ++r) row_ptr[r] = x.row_ptr[begin + r] - first;
@@ -122,6 +106,20 @@ void RunOnDevice(const Device& device, std::span<const cpu_impl::PredictTree> tr
 
 }  // namespace
 
+void CheckCsrColumnsIncrease(const cpu_impl::PredictInput& x, std::size_t begin, std::size_t end) {
+  for (std::size_t r = begin; r < end; ++r) {
+    for (std::uint64_t k = x.row_ptr[r] + 1; k < x.row_ptr[r + 1]; ++k) {
+      if (x.col_index[k] <= x.col_index[k - 1]) {
+        throw InvalidInput(fmt::format(
+            "CSR matrix: row {} has column {} after column {}; column indices must strictly "
+            "increase within a row",
+            r, x.col_index[k], x.col_index[k - 1]));
+      }
+    }
+  }
+}
+
+// Margins from `base_margin` (outputs floats) when `leaves` is false, else leaf indices.
 void RequireCudaPrediction(const Device& device, int device_count) {
   const std::string name = device.ToString();
   if (!BuiltWithCuda()) {

@@ -20,6 +20,10 @@ namespace grove {
 /// number the machine lacks (`device_count`: cuda_impl::DeviceCount()).
 void RequireCudaPrediction(const Device& device, int device_count);
 
+/// The device kernels binary-search a CSR row's columns: throws InvalidInput naming the first
+/// row of [begin, end) whose column indices do not strictly increase (the CsrMatrix contract).
+void CheckCsrColumnsIncrease(const cpu_impl::PredictInput& x, std::size_t begin, std::size_t end);
+
 /// cpu_impl::PredictMargins on `device`; out is rows x base_margin.size().
 void PredictMarginsOnDevice(const Device& device, std::span<const cpu_impl::PredictTree> trees,
                             const cpu_impl::PredictInput& x, std::span<const float> base_margin,

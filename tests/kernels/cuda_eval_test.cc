@@ -245,3 +245,15 @@ TEST_CASE("GPU evaluation refuses bad labels with the CPU metric's message, befo
                        Catch::Matchers::Message(cpu_message));
   CHECK(rounds == 0);
 }
+
+TEST_CASE("GPU evaluation refuses a CSR eval set whose columns do not increase", "[cuda]") {
+  const DataSet train = test::Friedman1(600, 95);
+  DataSet valid = AsCsr(test::Friedman1(200, 96));
+  CsrMatrix& m = std::get<CsrMatrix>(valid.features);
+  std::swap(m.col_index[m.row_ptr[2]], m.col_index[m.row_ptr[2] + 1]);
+  const std::vector<EvalSet> evals = {{"valid", &valid}};
+  Params params = {{"num_round", "2"}, {"device", "cuda"}};
+  CHECK_THROWS_WITH(Train(ParseParams(params), train, evals),
+                    "eval set valid: CSR matrix: row 2 has column 0 after column 1; column "
+                    "indices must strictly increase within a row");
+}
