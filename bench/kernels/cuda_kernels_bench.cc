@@ -19,6 +19,7 @@
 
 #include "kernels/cuda/device.h"
 #include "kernels/cuda/device_buffer.h"
+#include "kernels/cuda/forest_layout.h"
 #include "kernels/cuda/kernels.h"
 
 namespace grove::cuda_impl {
@@ -221,6 +222,104 @@ void BM_CudaPredict(benchmark::State& state) {
       benchmark::Counter::kIsRate);
 }
 
+// One round's evaluation of one set on the device (engine/src/cuda_eval.h): the sigmoid
+// transform, then logloss (SumRowMetric: row terms, then sequential 16384-row block sums, the
+// host's order) or binary auc (BinaryRocAuc: a sort). Bytes: margins read, predictions written
+// and read, labels read.
+void BM_CudaEvalRound(benchmark::State& state) {
+  const auto rows = static_cast<std::size_t>(state.range(0));
+  const bool auc = state.range(1) != 0;
+  std::mt19937_64 rng(13);
+  std::normal_distribution<float> normal(0.0f, 2.0f);
+  std::vector<float> margins(rows), labels(rows);
+  for (std::size_t i = 0; i < rows; ++i) {
+    margins[i] = normal(rng);
+    labels[i] = normal(rng) + margins[i] > 0.0f ? 1.0f : 0.0f;
+  }
+  const auto d_margins = Upload(margins);
+  const auto d_labels = Upload(labels);
+  DeviceBuffer<float> d_predictions(rows);
+  SynchronizeDevice();
+  ObjectiveMath math;
+  math.kind = ObjectiveKind::kLogistic;
+  const RowMetric logloss{RowMetricKind::kLogLoss};
+  const Stream stream;
+  double value = 0.0;
+  for (auto _ : state) {
+    TransformMargins(stream.View(), math, d_margins.data(), rows, d_predictions.data());
+    if (auc) {
+      value = BinaryRocAuc(stream.View(), d_predictions.data(), d_labels.data(), nullptr, rows);
+    } else {
+      const RowMetricSums sums = SumRowMetric(stream.View(), logloss, d_predictions.data(), 1,
+                                              d_labels.data(), nullptr, rows);
+      value = FinishRowMetric(logloss, sums.weighted, sums.weight);
+    }
+    benchmark::DoNotOptimize(value);
+  }
+  const double bytes = static_cast<double>(rows * 16);
+  state.counters["bytes_per_second"] = benchmark::Counter(
+      bytes * static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+}
+
+// One new tree added to an eval set's cache (AddTreeMargins: one depth-8 tree, uploaded each
+// call as the evaluator does), on dense or CSR features (all 28 present).
+void BM_CudaAddTree(benchmark::State& state) {
+  const auto rows = static_cast<std::size_t>(state.range(0));
+  const bool csr = state.range(1) != 0;
+  constexpr int kDepth = 8;
+  std::mt19937_64 rng(17);
+  const std::size_t nodes = (std::size_t{1} << (kDepth + 1)) - 1;
+  std::vector<std::int32_t> left(nodes, -1), right(nodes, -1);
+  std::vector<std::uint32_t> feature(nodes);
+  std::vector<float> threshold(nodes), value(nodes);
+  std::vector<std::uint8_t> default_left(nodes);
+  std::normal_distribution<float> normal(0.0f, 1.0f);
+  for (std::size_t i = 0; i < nodes; ++i) {
+    if (2 * i + 2 < nodes) {
+      left[i] = static_cast<std::int32_t>(2 * i + 1);
+      right[i] = static_cast<std::int32_t>(2 * i + 2);
+    }
+    feature[i] = static_cast<std::uint32_t>(rng() % kFeatures);
+    threshold[i] = normal(rng);
+    value[i] = 0.01f * normal(rng);
+  }
+  const cpu_impl::PredictTree tree{left, right, feature, threshold, default_left, value, 0, {}, 0};
+  const FlatForest flat = FlattenForest(std::span(&tree, 1), kFeatures, 1);
+  std::vector<float> x(rows * kFeatures);
+  for (float& v : x) v = normal(rng);
+  std::vector<std::uint64_t> row_ptr(rows + 1);
+  std::vector<std::uint32_t> col_index(rows * kFeatures);
+  for (std::size_t r = 0; r <= rows; ++r) row_ptr[r] = r * kFeatures;
+  for (std::size_t i = 0; i < col_index.size(); ++i)
+    col_index[i] = static_cast<std::uint32_t>(i % kFeatures);
+  const auto d_x = Upload(x);
+  const auto d_row_ptr = Upload(row_ptr);
+  const auto d_col_index = Upload(col_index);
+  DeviceBuffer<float> d_margins(rows);
+  SynchronizeDevice();
+  DeviceMatrix m;
+  m.rows = rows;
+  m.cols = kFeatures;
+  if (csr) {
+    m.d_row_ptr = d_row_ptr.data();
+    m.d_col_index = d_col_index.data();
+    m.d_values = d_x.data();
+  } else {
+    m.d_dense = d_x.data();
+    m.row_stride = kFeatures;
+  }
+  const Stream stream;
+  for (auto _ : state) {
+    AddTreeMargins(stream.View(), flat.nodes, m, 1, 0, d_margins.data());
+    stream.Synchronize();
+  }
+  // At least: the features a depth-8 path reads (8 of 28 floats, as whole rows for dense) and
+  // the margin read and written.
+  const double bytes = static_cast<double>(rows * (csr ? 8 * 8 + 8 : kFeatures * 4) + rows * 8);
+  state.counters["bytes_per_second"] = benchmark::Counter(
+      bytes * static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+}
+
 BENCHMARK(BM_CudaHistogram)
     ->ArgNames({"rows", "nodes"})
     ->Args({1'000'000, 1})
@@ -245,6 +344,19 @@ BENCHMARK(BM_CudaPartition)
 BENCHMARK(BM_CudaPredict)
     ->ArgNames({"rows", "trees"})
     ->Args({1'000'000, 100})
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_CudaEvalRound)
+    ->ArgNames({"rows", "auc"})
+    ->Args({1'000'000, 0})
+    ->Args({1'000'000, 1})
+    ->Args({10'000'000, 0})
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_CudaAddTree)
+    ->ArgNames({"rows", "csr"})
+    ->Args({1'000'000, 0})
+    ->Args({1'000'000, 1})
     ->UseRealTime()
     ->Unit(benchmark::kMillisecond);
 
