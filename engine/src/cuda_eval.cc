@@ -71,6 +71,7 @@ CudaEvaluator::CudaEvaluator(const CudaSession& session, const Context& ctx,
     }
     CheckOnHost(set, ctx, transform);
     Upload(set);
+    set.input.margins = {};  // uploaded; the booster frees its host copy
     sets_.push_back(std::move(set));
   }
   predictions_ = cuda_impl::DeviceBuffer<float>(largest * static_cast<std::size_t>(outputs_));
