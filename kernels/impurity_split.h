@@ -27,6 +27,7 @@
 #include "kernels/binned_view.h"
 #include "kernels/common/gradient.h"
 #include "kernels/common/impurity_math.h"
+#include "kernels/common/impurity_scan.h"
 #include "kernels/split.h"
 
 namespace grove {
@@ -61,6 +62,9 @@ struct FeatureSplit {
 
 /// Node statistics of fixed-point sums (`pairs` entries) in double.
 NodeStats StatsOf(const ImpurityLayout& layout, const GradientSum* sums);
+
+/// The layout and rules as the shared per-feature scan takes them (kernels/common/impurity_scan.h).
+ImpurityScanParams ImpurityScanParamsOf(const ImpurityLayout& layout, const ImpurityRules& rules);
 
 /// `out` has one entry per (task, feature), task-major, in each task's feature order.
 void EvaluateImpuritySplits(const Context& ctx, const CutsView& cuts, const ImpurityLayout& layout,
