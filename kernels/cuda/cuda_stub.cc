@@ -130,6 +130,14 @@ RowMetricSums SumRowMetric(StreamView, const RowMetric&, const float*, std::size
 void ZeroUnsampledRows(StreamView, std::uint64_t, double, std::size_t, GradientSum*) {
   NoCuda();
 }
+void SumForestNodes(StreamView, const GradientSum*, std::size_t, const float*, const std::uint32_t*,
+                    std::span<const ForestNodeRows>, std::span<GradientSum>,
+                    std::span<std::uint8_t>) {
+  NoCuda();
+}
+void FindForestSplits(StreamView, const ForestSplitBatch&, std::span<FeatureSplit>) {
+  NoCuda();
+}
 std::uint64_t RequireDeviceMemory(int, const MemoryEstimate&) {
   NoCuda();
 }

@@ -31,6 +31,7 @@
 #include "kernels/cuda/device_buffer.h"
 #include "kernels/cuda/forest_layout.h"
 #include "kernels/cuda/launch_plan.h"
+#include "kernels/impurity_split.h"
 #include "kernels/split.h"
 
 namespace grove::cuda_impl {
@@ -223,6 +224,55 @@ struct LeafSegment {
 void UpdatePredictionCache(StreamView stream, const std::uint32_t* d_rows,
                            std::span<const LeafSegment> leaves, int outputs, int output,
                            float* d_margins);
+
+// ---- random forests --------------------------------------------------------------------------
+
+/// A forest node: rows d_rows[row_begin, row_begin + row_count) of the tree's row index.
+struct ForestNodeRows {
+  std::uint32_t row_begin = 0;
+  std::uint32_t row_count = 0;
+};
+
+/// Per node: h_sums[node * pairs + k] = the sum of pair k of its rows' fixed-point values
+/// (d_values: pairs per matrix row; integer sums, exact in any order) and, when d_labels is set,
+/// h_uniform[node] = 1 when every row's label equals the node's first row's, else 0 (the
+/// forest's "one label value" leaf rule for regression). Synchronizes.
+void SumForestNodes(StreamView stream, const GradientSum* d_values, std::size_t pairs,
+                    const float* d_labels, const std::uint32_t* d_rows,
+                    std::span<const ForestNodeRows> nodes, std::span<GradientSum> h_sums,
+                    std::span<std::uint8_t> h_uniform);
+
+/// One node of a forest split batch: its rows, the features it tries now and the device buffer
+/// for their subset histogram (kernels/subset_histogram.h's layout: the features' bins, missing
+/// bins included, one after the other, `pairs` GradientSums each).
+struct ForestSplitNode {
+  std::uint32_t row_begin = 0;
+  std::uint32_t row_count = 0;
+  std::uint32_t feature_begin = 0;  ///< its features: features[feature_begin, + num_features)
+  std::uint32_t num_features = 0;
+  std::uint32_t histogram_bins = 0;    ///< bins of its features (SubsetHistogramSize / pairs)
+  GradientSum* d_histogram = nullptr;  ///< histogram_bins x pairs entries, overwritten
+};
+
+struct ForestSplitBatch {
+  BinnedView bins;  ///< device pointers
+  CutsView cuts;    ///< device pointers
+  ImpurityScanParams params;
+  const GradientSum* d_values = nullptr;  ///< pairs per matrix row
+  const std::uint32_t* d_rows = nullptr;
+  std::span<const std::uint32_t> features;   ///< host: every node's features, back to back
+  std::span<const std::uint32_t> slots;      ///< host: each feature's first bin in its histogram
+  std::span<const GradientSum> node_sums;    ///< host: nodes x pairs
+  std::span<const ForestSplitNode> nodes;    ///< host list
+};
+
+/// cpu_impl::BuildSubsetHistograms then cpu_impl::EvaluateImpuritySplits for every node of the
+/// batch: integer-atomic subset histograms (in shared memory when a node's fits in 48 KiB), then
+/// one thread per (node, feature) running kernels/common/impurity_scan.h's scan. h_out (host,
+/// one per listed feature, in list order) receives each feature's best split and whether it is
+/// constant in the node: the CPU's results bit for bit. Synchronizes.
+void FindForestSplits(StreamView stream, const ForestSplitBatch& batch,
+                      std::span<FeatureSplit> h_out);
 
 // ---- metrics ---------------------------------------------------------------------------------
 

@@ -21,6 +21,8 @@
 #include "kernels/cuda/memory_estimate.h"
 #include "kernels/gradient.h"
 #include "kernels/histogram.h"
+#include "kernels/impurity_split.h"
+#include "kernels/subset_histogram.h"
 #include "kernels/split.h"
 
 namespace grove::cuda_impl {
@@ -297,6 +299,57 @@ double BinaryRocAuc(StreamView, const float* d_scores, const float* d_labels,
   input.labels = std::span(d_labels, rows);
   if (d_weights != nullptr) input.weights = std::span(d_weights, rows);
   return CreateMetric("auc")->Evaluate(input);
+}
+
+void SumForestNodes(StreamView, const GradientSum* d_values, std::size_t pairs,
+                    const float* d_labels, const std::uint32_t* d_rows,
+                    std::span<const ForestNodeRows> nodes, std::span<GradientSum> h_sums,
+                    std::span<std::uint8_t> h_uniform) {
+  for (std::size_t i = 0; i < nodes.size(); ++i) {
+    const std::uint32_t* rows = d_rows + nodes[i].row_begin;
+    GradientSum* sum = h_sums.data() + i * pairs;
+    std::fill_n(sum, pairs, GradientSum{});
+    bool uniform = true;
+    for (std::uint32_t k = 0; k < nodes[i].row_count; ++k) {
+      for (std::size_t p = 0; p < pairs; ++p) sum[p] += d_values[std::size_t{rows[k]} * pairs + p];
+      if (d_labels != nullptr) uniform = uniform && d_labels[rows[k]] == d_labels[rows[0]];
+    }
+    if (d_labels != nullptr) h_uniform[i] = uniform ? 1 : 0;
+  }
+}
+
+// The CPU kernels without the touched bitmap (which the CUDA kernels do not keep either).
+void FindForestSplits(StreamView, const ForestSplitBatch& batch, std::span<FeatureSplit> h_out) {
+  const ImpurityScanParams& p = batch.params;
+  const auto pairs = static_cast<std::size_t>(p.pairs);
+  std::vector<GradientQuantizer> quantizers(pairs);
+  for (int c = 0; c < p.channels; ++c) {
+    const double scale = 1.0 / p.inverse_scale[c];
+    (c % 2 == 0 ? quantizers[c / 2].grad_scale : quantizers[c / 2].hess_scale) = scale;
+  }
+  const ImpurityLayout layout{p.criterion, p.classes, p.channels, p.has_count, pairs, quantizers};
+  const ImpurityRules rules{p.min_leaf_count, p.min_leaf_weight};
+  std::vector<SubsetHistogramTask> histograms;
+  std::vector<ImpuritySplitTask> splits;
+  for (std::size_t i = 0; i < batch.nodes.size(); ++i) {
+    const ForestSplitNode& n = batch.nodes[i];
+    const auto features = batch.features.subspan(n.feature_begin, n.num_features);
+    const std::span<GradientSum> hist(n.d_histogram, std::size_t{n.histogram_bins} * pairs);
+    std::uint32_t slot = 0;  // the layout the CUDA kernels read through batch.slots
+    for (std::uint32_t k = 0; k < n.num_features; ++k) {
+      GROVE_CHECK(batch.slots[n.feature_begin + k] == slot, "FindForestSplits: wrong slot");
+      slot += batch.bins.feature_offsets[features[k] + 1] - batch.bins.feature_offsets[features[k]];
+    }
+    GROVE_CHECK(slot == n.histogram_bins, "FindForestSplits: wrong histogram size");
+    histograms.push_back(SubsetHistogramTask{
+        std::span<const std::uint32_t>(batch.d_rows + n.row_begin, n.row_count), features, hist,
+        {}});
+    splits.push_back(ImpuritySplitTask{hist, features, batch.node_sums.subspan(i * pairs, pairs),
+                                       {}});
+  }
+  cpu_impl::BuildSubsetHistograms(HostContext(), batch.bins, pairs,
+                                  std::span(batch.d_values, batch.bins.rows * pairs), histograms);
+  cpu_impl::EvaluateImpuritySplits(HostContext(), batch.cuts, layout, rules, splits, h_out);
 }
 
 std::uint64_t RequireDeviceMemory(int ordinal, const MemoryEstimate& need) {
