@@ -18,9 +18,6 @@
 namespace grove {
 namespace {
 
-// scikit-learn's EPSILON (np.finfo(np.double).eps) in `improvement + EPSILON <
-// min_impurity_decrease`.
-constexpr double kEpsilon = std::numeric_limits<double>::epsilon();
 // Histogram entries (GradientSums) built at once, then searched and cleared: 512 KiB, so that
 // the split search and the clearing find the chunk's histograms still in L2 (a level-wide
 // chunk of many megabytes made the search wait on memory for every bin it read).
@@ -33,15 +30,7 @@ struct ForestSplitter::Pending {
   std::size_t index = 0;                 // into the FindSplits arguments
   std::span<const std::uint32_t> rows;   // kernel row indices: matrix rows or packed positions
   std::vector<GradientSum> sum;          // node totals, one per pair
-  std::vector<std::uint32_t> order;      // random visiting order, drawn lazily
-  Random rng{0};
-  std::size_t drawn = 0;                 // order[0, drawn) is fixed
-  std::size_t batch_begin = 0;           // order[batch_begin, drawn): this round's features
-  int visited = 0;
-  bool non_constant = false;
-  bool done = false;
-  SplitCandidate best;
-  std::vector<std::uint32_t> batch;      // the batch's features (kernel input)
+  FeatureVisit visit;
 };
 
 ForestSplitter::ForestSplitter(const Context& ctx, const BinnedMatrix& bins,
@@ -188,32 +177,11 @@ void ForestSplitter::PartitionFor(const SplitQuery& node) {
 }
 
 bool ForestSplitter::StaysLeaf(const SplitQuery& node, const std::vector<GradientSum>& sum) const {
-  if (static_cast<std::int64_t>(node.rows.size()) < rules_.min_samples_split) return true;
-  const NodeStats stats = StatsOf(layout_, sum.data());
-  const double weight = TotalWeight(layout_.criterion, stats, layout_.classes);
-  if (weight < 2.0 * rules_.min_weight_leaf || !(weight > 0.0)) return true;
-  if (layout_.criterion == Criterion::kSquaredError) {
+  return ForestNodeStaysLeaf(layout_, rules_, node.rows.size(), sum.data(), [&] {
     const float first = labels_[node.rows.front()];
     return std::all_of(node.rows.begin(), node.rows.end(),
                        [&](std::uint32_t r) { return labels_[r] == first; });
-  }
-  int classes_present = 0;
-  for (int k = 0; k < layout_.classes; ++k) classes_present += stats.w[k] > 0.0 ? 1 : 0;
-  return classes_present <= 1;
-}
-
-// The next features to visit: up to max_features at first; afterwards (all visited ones were
-// constant) another max_features, of which only those up to the first non-constant one count.
-void ForestSplitter::NextBatch(Pending& p) const {
-  const std::size_t features = p.order.size();
-  const auto want = static_cast<std::size_t>(rules_.max_features);
-  const std::size_t take = std::min(features - p.drawn, want);
-  p.batch_begin = p.drawn;
-  for (std::size_t i = 0; i < take; ++i, ++p.drawn) {  // partial Fisher-Yates
-    std::swap(p.order[p.drawn], p.order[p.drawn + p.rng.Below(features - p.drawn)]);
-  }
-  p.batch.assign(p.order.begin() + static_cast<std::ptrdiff_t>(p.batch_begin),
-                 p.order.begin() + static_cast<std::ptrdiff_t>(p.drawn));
+  });
 }
 
 void ForestSplitter::EvaluateChunk(std::span<Pending*> chunk) {
@@ -225,7 +193,7 @@ void ForestSplitter::EvaluateChunk(std::span<Pending*> chunk) {
   std::size_t entries = 0;
   std::size_t words = 0;
   for (const Pending* p : chunk) {
-    const std::size_t size = SubsetHistogramSize(bin_view_, p->batch, layout_.pairs);
+    const std::size_t size = SubsetHistogramSize(bin_view_, p->visit.Batch(), layout_.pairs);
     entries += size;
     words += TouchedWords(size / layout_.pairs);
   }
@@ -236,15 +204,16 @@ void ForestSplitter::EvaluateChunk(std::span<Pending*> chunk) {
   std::size_t offset = 0;
   std::size_t word = 0;
   for (Pending* p : chunk) {
-    const std::size_t size = SubsetHistogramSize(bin_view_, p->batch, layout_.pairs);
+    const std::span<const std::uint32_t> batch = p->visit.Batch();
+    const std::size_t size = SubsetHistogramSize(bin_view_, batch, layout_.pairs);
     const std::span<GradientSum> hist = std::span(hist_buffer).subspan(offset, size);
     const std::size_t w = TouchedWords(size / layout_.pairs);
     const std::span<std::uint64_t> touched = std::span(touched_buffer).subspan(word, w);
     offset += size;
     word += w;
-    hist_tasks.push_back(SubsetHistogramTask{p->rows, p->batch, hist, touched});
-    split_tasks.push_back(ImpuritySplitTask{hist, p->batch, p->sum, touched});
-    outputs += p->batch.size();
+    hist_tasks.push_back(SubsetHistogramTask{p->rows, batch, hist, touched});
+    split_tasks.push_back(ImpuritySplitTask{hist, batch, p->sum, touched});
+    outputs += batch.size();
   }
   const std::span<const GradientSum> values =
       packed_ ? std::span<const GradientSum>(work_.values) : values_;
@@ -264,19 +233,9 @@ void ForestSplitter::EvaluateChunk(std::span<Pending*> chunk) {
   }
   std::size_t next = 0;
   for (Pending* p : chunk) {
-    for (std::size_t k = 0; k < p->batch.size(); ++k) {
-      const FeatureSplit& r = results[next + k];
-      if (p->done) continue;
-      ++p->visited;
-      if (!r.constant) {
-        p->non_constant = true;
-        // Strictly greater: on a tie the feature visited first keeps the split.
-        if (r.best.Valid() && r.best.loss_change > p->best.loss_change) p->best = r.best;
-      }
-      if (p->visited >= rules_.max_features && p->non_constant) p->done = true;
-    }
-    next += p->batch.size();
-    if (p->drawn == p->order.size()) p->done = true;
+    const std::size_t n = p->visit.Batch().size();
+    p->visit.Take(std::span<const FeatureSplit>(results).subspan(next, n), rules_.max_features);
+    next += n;
   }
 }
 
@@ -316,36 +275,33 @@ void ForestSplitter::FindSplits(std::span<const SplitQuery> nodes,
       for (std::size_t k = 0; k < pairs; ++k) p.sum[k] += v[k];
     }
     if (features == 0 || StaysLeaf(nodes[i], p.sum)) continue;
-    p.order.resize(features);
-    std::iota(p.order.begin(), p.order.end(), 0U);
-    p.rng = Random::For(stream_, kStreamByNode, static_cast<std::uint64_t>(nodes[i].node));
+    p.visit = FeatureVisit(features, stream_, nodes[i].node);
     pending.push_back(std::move(p));
   }
   std::vector<Pending*> active;
   for (Pending& p : pending) active.push_back(&p);
   while (!active.empty()) {
-    for (Pending* p : active) NextBatch(*p);
+    for (Pending* p : active) p->visit.NextBatch(rules_.max_features);
     std::size_t begin = 0;
     while (begin < active.size()) {
       std::size_t end = begin;
       std::size_t entries = 0;
       while (end < active.size() && (end == begin || entries < kChunkEntries)) {
-        entries += SubsetHistogramSize(bin_view_, active[end]->batch, pairs);
+        entries += SubsetHistogramSize(bin_view_, active[end]->visit.Batch(), pairs);
         ++end;
       }
       EvaluateChunk(std::span(active).subspan(begin, end - begin));
       begin = end;
     }
-    std::erase_if(active, [](const Pending* p) { return p->done; });
+    std::erase_if(active, [](const Pending* p) { return p->visit.Done(); });
   }
   for (const Pending& p : pending) {
-    if (!p.best.Valid()) continue;
-    const double improvement = p.best.loss_change / rules_.total_weight;
-    if (improvement + kEpsilon < rules_.min_impurity_decrease) continue;
-    best[p.index] = p.best;
+    if (!KeepForestSplit(p.visit.Best(), rules_)) continue;
+    best[p.index] = p.visit.Best();
     if (packed_) {
       const SplitQuery& node = nodes[p.index];
-      unpartitioned_[BeginOf(node)] = Unpartitioned{BeginOf(node) + node.rows.size(), p.best};
+      unpartitioned_[BeginOf(node)] =
+          Unpartitioned{BeginOf(node) + node.rows.size(), p.visit.Best()};
     }
   }
 }

@@ -30,6 +30,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "engine/src/forest_visit.h"
 #include "engine/src/quantize.h"
 #include "engine/src/tree_grower.h"
 #include "grove/context.h"
@@ -50,15 +51,6 @@ struct ForestWorkspace {
   std::vector<std::uint32_t> positions;   // 0, 1, 2, ...: the packed slices' "row indices"
   std::vector<GradientSum> histograms;   // all zero between calls
   std::vector<std::uint64_t> touched;    // likewise
-};
-
-struct ForestSplitRules {
-  std::int64_t min_samples_split = 2;   ///< already max(min_samples_split, 2 min_samples_leaf)
-  double min_weight_leaf = 0.0;         ///< min_weight_fraction_leaf x the tree's total weight
-  double min_impurity_decrease = 0.0;
-  double total_weight = 0.0;            ///< the tree's total (in-bag) weight
-  int max_features = 1;
-  ImpurityRules leaf;                   ///< min_samples_leaf (count channel) and weight
 };
 
 class ForestSplitter final : public SplitFinder {
@@ -86,7 +78,6 @@ class ForestSplitter final : public SplitFinder {
     SplitCandidate split;
   };
   bool StaysLeaf(const SplitQuery& node, const std::vector<GradientSum>& sum) const;
-  void NextBatch(Pending& p) const;
   void EvaluateChunk(std::span<Pending*> chunk);
   void Pack(std::span<const std::uint32_t> rows);
   std::size_t BeginOf(const SplitQuery& node) const;
