@@ -7,11 +7,12 @@
 # Steps: configure a Release build for the local GPU's architecture only, build the CUDA tests
 # and benchmarks, run the [cuda] tests (each CUDA kernel against its CPU twin), run the CUDA
 # kernel benchmarks, and end-to-end GPU vs CPU training runs at 1M and 10M rows x 28 features
-# (time and test AUC). Ends with a summary; exits non-zero if any step failed.
+# and of the guide's random forest at 1M rows (time and test AUC). Ends with a summary; exits non-zero if any step failed.
 # Environment: GROVE_GPU_CHECK_JOBS (build jobs, default nproc), GROVE_E2E_ROUNDS (GPU rounds,
 # default 500), GROVE_E2E_SIZES (rows:cpu_rounds pairs, default "1000000:50 10000000:10": the
 # CPU runs are shortened and scaled by their time per round, to stay within the time budget),
-# GROVE_E2E_CPU_THREADS (default 2).
+# GROVE_E2E_CPU_THREADS (default 2), GROVE_E2E_FOREST (rows:gpu_trees:cpu_trees, default
+# 1000000:100:10).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -140,6 +141,38 @@ else
     echo "$line (CPU ms/round includes its quantization spread over $cpu_rounds rounds)"
     record "end to end $rows x 28" "$line"
   done
+
+  # The guide's random forest (max_depth 15, min_samples_split 5) on the same synthetic set:
+  # GROVE_E2E_FOREST="rows:gpu_trees:cpu_trees" (default 1000000:100:10), the CPU run shortened
+  # and compared per tree (trees are independent, so time per tree is the fair unit).
+  FOREST=(algorithm=random_forest objective=binary:logistic max_depth=15 min_samples_split=5
+          random_state=42 eval_metric=auc)
+  spec="${GROVE_E2E_FOREST:-1000000:100:10}"
+  IFS=: read -r rows gpu_trees cpu_trees <<<"$spec"
+  set +e
+  gpu="$(timeout 180 "$TRAIN" synth "$rows" 28 n_estimators="$gpu_trees" device=cuda "${FOREST[@]}" 2>&1 | tail -n1)"
+  rc_gpu=$?
+  cpu="$(timeout 180 "$TRAIN" synth "$rows" 28 n_estimators="$cpu_trees" device=cpu \
+    n_jobs="$CPU_THREADS" "${FOREST[@]}" 2>&1 | tail -n1)"
+  rc_cpu=$?
+  set -e
+  echo "forest, $rows rows, GPU, $gpu_trees trees: $gpu"
+  echo "forest, $rows rows, CPU ($CPU_THREADS threads), $cpu_trees trees (shortened): $cpu"
+  gs="$(sed -n 's/.*grove_seconds=\([0-9.]*\).*/\1/p' <<<"$gpu")"
+  cs="$(sed -n 's/.*grove_seconds=\([0-9.]*\).*/\1/p' <<<"$cpu")"
+  if [[ $rc_gpu -ne 0 || $rc_cpu -ne 0 || -z "$gs" || -z "$cs" ]]; then
+    fail "forest $rows" "gpu exit $rc_gpu, cpu exit $rc_cpu"
+  else
+    ga="$(sed -n 's/.*grove_auc=\([0-9.]*\).*/\1/p' <<<"$gpu")"
+    ca="$(sed -n 's/.*grove_auc=\([0-9.]*\).*/\1/p' <<<"$cpu")"
+    line="$(awk -v g="$gs" -v c="$cs" -v gt="$gpu_trees" -v ct="$cpu_trees" -v ga="$ga" \
+      -v ca="$ca" -v t="$CPU_THREADS" 'BEGIN {
+        gm = g / gt * 1000; cm = c / ct * 1000;
+        printf "GPU %.2fs/%d trees (%.1f ms/tree, AUC %s); CPU %d thr %.2fs/%d trees (%.1f ms/tree, AUC %s); per-tree speedup %.1fx",
+          g, gt, gm, ga, t, c, ct, cm, ca, (gm > 0 ? cm / gm : 0) }')"
+    echo "$line"
+    record "forest $rows x 28" "$line"
+  fi
 fi
 
 exit $FAILED

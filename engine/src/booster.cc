@@ -361,10 +361,7 @@ void CheckLabels(const TrainParams& params, std::span<const float> labels, std::
 
 Model Train(const TrainParams& params, const DataSet& train, std::span<const EvalSet> evals,
             const TrainOptions& options) {
-  if (params.IsForest()) {
-    if (params.device.IsCuda()) CheckCudaOptions(params);  // names the option: "on the GPU"
-    return TrainForest(params, train, evals, options);
-  }
+  if (params.IsForest()) return TrainForest(params, train, evals, options);
   Booster booster(params, train, evals, options);
   return booster.Run();
 }

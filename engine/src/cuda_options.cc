@@ -10,21 +10,12 @@
 
 namespace grove {
 
-void CheckCudaOptions(const TrainParams& params) {
-  if (params.IsForest()) {
-    throw InvalidInput(
-        "algorithm=random_forest is not supported on the GPU yet: device=cuda trains "
-        "gradient-boosted trees (algorithm=gbdt); set device=cpu to train this forest");
-  }
-}
-
 void RequireCudaTraining(const TrainParams& params, int device_count) {
   const std::string device = params.device.ToString();
   if (!BuiltWithCuda()) {
     throw InvalidInput(
         fmt::format("device={}: this build trains on the CPU only; set device=cpu", device));
   }
-  CheckCudaOptions(params);
   if (params.device.ordinal >= device_count) {
     throw InvalidInput(fmt::format(
         "device={}: no such CUDA device; this machine has {} usable CUDA device{} (check "

@@ -6,8 +6,9 @@
 // The GPU path trains gradient-boosted trees with every objective (reg:absoluteerror's adaptive
 // leaves are recomputed on the host), depthwise and lossguide growth, row and column sampling,
 // monotone and interaction constraints, weights, missing values, multi-class,
-// num_parallel_tree, eval sets, early stopping and resumed models. Random forests are refused
-// here, naming the setting; there is no silent fallback to the CPU.
+// num_parallel_tree, eval sets, early stopping and resumed models, and random forests with every
+// forest parameter (engine/src/cuda_forest.h). There is no silent fallback to the CPU: a build
+// without CUDA, or a device number the machine lacks, is refused here.
 #pragma once
 
 #include <cstddef>
@@ -18,12 +19,8 @@
 
 namespace grove {
 
-/// Throws InvalidInput naming the first setting that device=cuda does not support yet.
-void CheckCudaOptions(const TrainParams& params);
-
 /// Everything checked before the device is used: the build has CUDA (a CPU-only build keeps its
-/// refusal), the options are supported (CheckCudaOptions), and params.device's ordinal is
-/// below `device_count` (cuda_impl::DeviceCount()).
+/// refusal) and params.device's ordinal is below `device_count` (cuda_impl::DeviceCount()).
 void RequireCudaTraining(const TrainParams& params, int device_count);
 
 /// Refuses training sets the device kernels cannot index (the row index and the partition's

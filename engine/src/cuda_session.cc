@@ -47,17 +47,7 @@ CudaSession::CudaSession(const Context& ctx, const TrainParams& params, const Bi
                                    ctx.device.ToString(), cuda_impl::FormatGiB(need.total_bytes),
                                    cuda_impl::FormatGiB(free_bytes)));
   stream_ = std::make_unique<cuda_impl::Stream>();
-  const std::size_t cells = rows_ * bins.Features();
-  if (bins.IsNarrow()) {
-    bins8_ = Upload(std::span<const std::uint8_t>(bins.Bins8(), cells));
-  } else {
-    bins16_ = Upload(std::span<const std::uint16_t>(bins.Bins16(), cells));
-  }
-  offsets_ = Upload(std::span<const std::uint32_t>(cuts_.Offsets()));
-  cut_values_ = Upload(std::span<const float>(cuts_.AllValues()));
-  cut_ptrs_ = Upload(std::span<const std::uint32_t>(cuts_.Ptrs()));
-  min_values_ = Upload(std::span<const float>(cuts_.MinValues()));
-  has_missing_ = Upload(std::span<const std::uint8_t>(cuts_.MissingFlags()));
+  matrix_ = std::make_unique<DeviceBinnedMatrix>(bins);
   labels_ = Upload(std::span<const float>(train.labels));
   weights_ = Upload(std::span<const float>(train.weights));
   margins_ = Upload(margins);
@@ -101,18 +91,8 @@ CudaGrowResult CudaSession::GrowTree(const GrowerParams& params, int output, dou
   CudaTreeInputs in;
   in.stream = s;
   in.cuts = &cuts_;
-  in.bins.bins8 = bins8_.size() > 0 ? bins8_.data() : nullptr;
-  in.bins.bins16 = bins16_.size() > 0 ? bins16_.data() : nullptr;
-  in.bins.rows = rows_;
-  in.bins.features = cuts_.NumFeatures();
-  in.bins.feature_offsets = offsets_.data();
-  in.bins.total_bins = cuts_.TotalBins();
-  in.d_cuts.cut_values = cut_values_.data();
-  in.d_cuts.cut_ptrs = cut_ptrs_.data();
-  in.d_cuts.min_values = min_values_.data();
-  in.d_cuts.has_missing = has_missing_.data();
-  in.d_cuts.feature_offsets = offsets_.data();
-  in.d_cuts.features = cuts_.NumFeatures();
+  in.bins = matrix_->Bins();
+  in.d_cuts = matrix_->Cuts();
   in.plan = &plan_;
   in.d_fixed = fixed_.data();
   in.d_rows = row_index_.data();

@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "engine/src/cuda_grower.h"
+#include "engine/src/cuda_matrix.h"
 #include "engine/src/quantize.h"
 #include "engine/src/tree_grower.h"
 #include "grove/context.h"
@@ -93,13 +94,7 @@ class CudaSession {
   ObjectiveMath math_;
   std::unique_ptr<cuda_impl::Stream> stream_;
   cuda_impl::HistogramPlan plan_;
-  cuda_impl::DeviceBuffer<std::uint8_t> bins8_;
-  cuda_impl::DeviceBuffer<std::uint16_t> bins16_;
-  cuda_impl::DeviceBuffer<std::uint32_t> offsets_;
-  cuda_impl::DeviceBuffer<float> cut_values_;
-  cuda_impl::DeviceBuffer<std::uint32_t> cut_ptrs_;
-  cuda_impl::DeviceBuffer<float> min_values_;
-  cuda_impl::DeviceBuffer<std::uint8_t> has_missing_;
+  std::unique_ptr<DeviceBinnedMatrix> matrix_;
   cuda_impl::DeviceBuffer<float> labels_;
   cuda_impl::DeviceBuffer<float> weights_;  // empty: every row weighs 1
   cuda_impl::DeviceBuffer<float> margins_;

@@ -1,5 +1,6 @@
 #include "engine/src/forest.h"
 
+#include <fmt/format.h>
 #include <tbb/parallel_for.h>
 #include <tbb/task_arena.h>
 
@@ -11,16 +12,17 @@
 #include <numeric>
 #include <vector>
 
-#include <fmt/format.h>
-
+#include "engine/src/cuda_forest.h"
+#include "engine/src/cuda_options.h"
+#include "engine/src/data_checks.h"
 #include "engine/src/forest_splitter.h"
 #include "engine/src/objective.h"
-#include "engine/src/data_checks.h"
 #include "engine/src/quantize.h"
 #include "engine/src/random.h"
 #include "engine/src/tree_grower.h"
 #include "grove/errors.h"
 #include "grove/metrics.h"
+#include "kernels/cuda/device.h"
 
 namespace grove {
 namespace {
@@ -118,11 +120,7 @@ class ForestTrainer {
 
  private:
   void Setup() {
-    if (!ctx_.device.IsCpu()) {
-      throw InvalidInput(fmt::format(
-          "device={}: random forests train on the CPU only in this version; set device=cpu",
-          ctx_.device.ToString()));
-    }
+    if (ctx_.device.IsCuda()) RequireCudaTraining(params_, cuda_impl::DeviceCount());
     const std::size_t n = train_.NumRows();
     if (n == 0) throw InvalidInput("train: the training data has no rows");
     if (n >= std::numeric_limits<std::uint32_t>::max()) {
@@ -179,10 +177,17 @@ class ForestTrainer {
     outputs_.resize(static_cast<std::size_t>(trees));
     tree_ctx_ = ctx_;
     tree_ctx_.nthread = std::max(1, ctx_.Threads() / std::min(ctx_.Threads(), trees));
+    const auto cancelled = [&] { return options_.cancel != nullptr && options_.cancel->load(); };
     try {
+      if (ctx_.device.IsCuda()) {
+        // One device, one stream: the trees are grown one after the other.
+        CudaForestSession device(ctx_, bins_, train_.labels, layout_, max_features_);
+        for (int t = 0; t < trees && !cancelled(); ++t) GrowTree(t, &device);
+        return;
+      }
       tbb::parallel_for(0, trees, [&](int t) {
-        if (options_.cancel != nullptr && options_.cancel->load()) return;
-        GrowTree(t);
+        if (cancelled()) return;
+        GrowTree(t, nullptr);
       });
     } catch (const GrowCancelled&) {
       // The trees finished before the flag was seen are kept (see Assemble).
@@ -199,7 +204,8 @@ class ForestTrainer {
     return counts;
   }
 
-  void GrowTree(int t) {
+  // Grows tree t on the CPU, or on `device` when set; both give the same tree.
+  void GrowTree(int t, CudaForestSession* device) {
     const std::size_t n = train_.NumRows();
     const std::vector<std::uint32_t> counts = DrawCounts(t);
     std::vector<double> class_weight;
@@ -256,12 +262,18 @@ class ForestTrainer {
     grower_params.lossguide = params_.max_leaf_nodes.has_value();
     const std::uint64_t stream =
         Random::For(ctx_.seed, kStreamByNode, static_cast<std::uint64_t>(t)).Next();
-    std::unique_ptr<ForestWorkspace> workspace = workspaces_.Take();
-    ForestSplitter splitter(tree_ctx_, bins_, layout, fixed, train_.labels, rules, stream,
-                            *workspace);
-    const TreeGrower grower(tree_ctx_, bins_, grower_params);
-    GrowResult grown = grower.Grow(splitter, std::move(rows), options_.cancel);
-    workspaces_.Give(std::move(workspace));
+    GrowResult grown;
+    if (device != nullptr) {
+      grown = device->GrowTree(grower_params, layout, rules, stream, fixed, std::move(rows),
+                               options_.cancel);
+    } else {
+      std::unique_ptr<ForestWorkspace> workspace = workspaces_.Take();
+      ForestSplitter splitter(tree_ctx_, bins_, layout, fixed, train_.labels, rules, stream,
+                              *workspace);
+      const TreeGrower grower(tree_ctx_, bins_, grower_params);
+      grown = grower.Grow(splitter, std::move(rows), options_.cancel);
+      workspaces_.Give(std::move(workspace));
+    }
     FillValues(grown, weight);
     out.tree = std::move(grown.tree);
     out.done = true;

@@ -64,9 +64,10 @@ constexpr std::string_view kMarkdownNotes = R"(
 - `device=cuda` is accepted by every build; a build without CUDA support rejects it when
   training starts, so that a model trained on a GPU still loads anywhere. With CUDA,
   `device=cuda` (or `cuda:N`) trains gradient-boosted trees on the GPU and gives the CPU's trees
-  (bit for bit when the objective's gradients use no `expf`/`log1pf`, e.g. squared error).
-  Refused on the GPU, before training starts: `algorithm=random_forest`; also a device number
-  the machine does not have, and a job whose estimated device memory exceeds what is free.
+  (bit for bit when the objective's gradients use no `expf`/`log1pf`, e.g. squared error), and
+  random forests, the CPU's forest (bit for bit for gini and squared_error; entropy's log2 may
+  differ in the last bit). Refused before training starts: a device number the machine does
+  not have, and a job whose estimated device memory exceeds what is free.
   `reg:absoluteerror`'s adaptive leaf values are recomputed on the host. Eval sets live on the
   GPU with their prediction caches; the row-mean metrics (rmse, logloss, error, mlogloss, ...)
   and binary auc are computed there, other metrics (aucpr, ndcg, map, r2, ...) on the host from

@@ -69,6 +69,33 @@ MemoryEstimate EstimateTrainingMemory(const TrainingShape& shape) {
   return estimate;
 }
 
+MemoryEstimate EstimateForestMemory(const ForestShape& shape) {
+  const std::uint64_t n = shape.rows;
+  const std::uint64_t pairs = std::max<std::uint32_t>(shape.pairs, 1);
+  const std::uint64_t one_node =
+      Mul(Mul(std::max<std::uint64_t>(shape.max_features, 1), shape.widest_feature), pairs);
+  MemoryEstimate estimate;
+  auto add = [&](const char* name, std::uint64_t bytes) {
+    if (bytes > 0) estimate.parts.push_back(MemoryPart{name, bytes});
+  };
+  add("quantized matrix",
+      Mul(Mul(n, shape.features), std::max<std::uint32_t>(shape.bytes_per_bin, 1)));
+  add("labels", Mul(n, 4));
+  add("in-bag values (fixed point)", Mul(Mul(n, pairs), kGradientSumBytes));
+  add("row partition", Mul(n, 16));
+  add("split batch histograms", Mul(std::max(kForestBatchEntries, one_node), kGradientSumBytes));
+  // FeatureSplit results and the feature, slot and owner lists of one batch.
+  add("split batch results", Mul(kForestBatchFeatures, kSplitCandidateBytes + 8 + 12));
+  add("cuts and offsets", Add(Mul(shape.total_bins, 4), Mul(shape.features, 16)));
+  add("temporary storage reserve", kMemoryReserveBytes);
+  std::stable_sort(estimate.parts.begin(), estimate.parts.end(),
+                   [](const MemoryPart& a, const MemoryPart& b) { return a.bytes > b.bytes; });
+  for (const MemoryPart& part : estimate.parts) {
+    estimate.total_bytes = Add(estimate.total_bytes, part.bytes);
+  }
+  return estimate;
+}
+
 std::string FormatGiB(std::uint64_t bytes) {
   char text[64];
   std::snprintf(text, sizeof(text), "%.2f GiB",

@@ -45,10 +45,30 @@ struct MemoryEstimate {
   std::uint64_t total_bytes = 0;
 };
 
+/// Random forests on the GPU: a tree's nodes are searched in batches of at most this many
+/// subset-histogram entries (GradientSums) and listed features (a single node may exceed them).
+inline constexpr std::uint64_t kForestBatchEntries = std::uint64_t{1} << 24;
+inline constexpr std::uint64_t kForestBatchFeatures = std::uint64_t{1} << 20;
+
+struct ForestShape {
+  std::uint64_t rows = 0;  ///< training rows
+  std::uint64_t features = 0;
+  std::uint64_t total_bins = 0;
+  std::uint32_t bytes_per_bin = 1;
+  std::uint32_t pairs = 1;           ///< fixed-point pairs per row (channels / 2, rounded up)
+  std::uint64_t max_features = 1;    ///< features a node tries per batch
+  std::uint64_t widest_feature = 1;  ///< bins of the widest feature, its missing bin included
+};
+
 /// Reserve for CUB temporary storage, launch bookkeeping and allocator rounding.
 inline constexpr std::uint64_t kMemoryReserveBytes = std::uint64_t{128} << 20;
 
 MemoryEstimate EstimateTrainingMemory(const TrainingShape& shape);
+
+/// The same for a random forest (algorithm=random_forest): the quantized matrix and labels, one
+/// tree's in-bag values and row index with its partition scratch, one split batch's histograms
+/// and results, the cuts and the reserve.
+MemoryEstimate EstimateForestMemory(const ForestShape& shape);
 
 /// "3.25 GiB" style, two decimals.
 std::string FormatGiB(std::uint64_t bytes);

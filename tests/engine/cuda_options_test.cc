@@ -29,24 +29,7 @@ TrainParams Cuda(std::map<std::string, std::string> values) {
 
 }  // namespace
 
-TEST_CASE("device=cuda refuses what the GPU path does not support, naming it", "[unit]") {
-  CHECK_NOTHROW(CheckCudaOptions(Cuda({{"objective", "binary:logistic"}})));
-  CHECK_NOTHROW(CheckCudaOptions(Cuda({{"objective", "multi:softprob"},
-                                       {"num_class", "3"},
-                                       {"subsample", "0.5"},
-                                       {"grow_policy", "lossguide"},
-                                       {"max_leaves", "8"},
-                                       {"monotone_constraints", "(1,0)"}})));
-  CHECK_THROWS_WITH(CheckCudaOptions(Cuda({{"algorithm", "random_forest"}})),
-                    Contains("algorithm=random_forest is not supported on the GPU") &&
-                        Contains("set device=cpu"));
-  CHECK_THROWS_AS(CheckCudaOptions(Cuda({{"algorithm", "random_forest"}})), InvalidInput);
-  // Adaptive leaves are recomputed on the host: accepted.
-  CHECK_NOTHROW(CheckCudaOptions(Cuda({{"objective", "reg:absoluteerror"}})));
-}
-
-TEST_CASE("device=cuda: build, options, then the device ordinal are checked in that order",
-          "[unit]") {
+TEST_CASE("device=cuda: the build, then the device ordinal are checked", "[unit]") {
   const TrainParams ok = Cuda({{"objective", "reg:squarederror"}});
   if (!BuiltWithCuda()) {
     // A CPU-only build keeps its refusal, whatever the options.
@@ -54,9 +37,17 @@ TEST_CASE("device=cuda: build, options, then the device ordinal are checked in t
                       "device=cuda:0: this build trains on the CPU only; set device=cpu");
     CHECK_THROWS_WITH(RequireCudaTraining(Cuda({{"algorithm", "random_forest"}}), 4),
                       Contains("trains on the CPU only"));
+    const DataSet data = test::Friedman1(100, 3);
+    CHECK_THROWS_WITH(Train(Cuda({{"algorithm", "random_forest"},
+                                  {"objective", "reg:squarederror"},
+                                  {"n_estimators", "2"}}),
+                            data),
+                      "device=cuda:0: this build trains on the CPU only; set device=cpu");
     return;
   }
   CHECK_NOTHROW(RequireCudaTraining(ok, 1));
+  // Forests train on the GPU too; the same checks apply.
+  CHECK_NOTHROW(RequireCudaTraining(Cuda({{"algorithm", "random_forest"}}), 1));
   CHECK_THROWS_WITH(RequireCudaTraining(ok, 0),
                     Contains("device=cuda:0: no such CUDA device") &&
                         Contains("this machine has 0 usable CUDA devices") &&
@@ -65,22 +56,22 @@ TEST_CASE("device=cuda: build, options, then the device ordinal are checked in t
   third.device = Device::Parse("cuda:2");
   CHECK_THROWS_WITH(RequireCudaTraining(third, 2),
                     Contains("has 2 usable CUDA devices") && Contains("device=cuda:0 .. cuda:1"));
-  // An unsupported option is named even on a machine without a GPU.
   CHECK_THROWS_WITH(RequireCudaTraining(Cuda({{"algorithm", "random_forest"}}), 0),
-                    Contains("on the GPU"));
+                    Contains("no such CUDA device"));
 }
 
 TEST_CASE("grove::Train with device=cuda refuses up front without a usable GPU", "[unit]") {
   const DataSet data = test::Friedman1(200, 7);
-  TrainParams params = Cuda({{"objective", "reg:squarederror"}, {"num_round", "2"}});
+  const TrainParams params = Cuda({{"objective", "reg:squarederror"}, {"num_round", "2"}});
+  const TrainParams forest = Cuda(
+      {{"algorithm", "random_forest"}, {"objective", "reg:squarederror"}, {"n_estimators", "2"}});
   if (!BuiltWithCuda()) {
     CHECK_THROWS_WITH(Train(params, data), Contains("this build trains on the CPU only"));
+    CHECK_THROWS_WITH(Train(forest, data), Contains("this build trains on the CPU only"));
   } else if (cuda_impl::DeviceCount() == 0) {
     CHECK_THROWS_WITH(Train(params, data), Contains("no such CUDA device"));
+    CHECK_THROWS_WITH(Train(forest, data), Contains("no such CUDA device"));
   }
-  // Forests are refused with the GPU wording in every build.
-  const TrainParams forest = Cuda({{"algorithm", "random_forest"}, {"n_estimators", "2"}});
-  CHECK_THROWS_WITH(Train(forest, data), Contains("not supported on the GPU"));
 }
 
 TEST_CASE("Model::Predict with device=cuda refuses up front without a usable GPU", "[unit]") {

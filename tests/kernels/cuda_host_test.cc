@@ -72,6 +72,30 @@ TEST_CASE("the memory estimate adds up the resident buffers", "[unit]") {
   CHECK(EstimateTrainingMemory(absurd).total_bytes == UINT64_MAX);
 }
 
+TEST_CASE("the forest memory estimate adds up its buffers", "[unit]") {
+  // Hand count for 1,000,000 rows x 28 features, 1-byte bins, 7,196 bins, 2 pairs: matrix 28e6,
+  // labels 4e6, in-bag values 1e6 x 2 x 16 = 32e6, partition 16e6, one batch's histograms
+  // 2^24 x 16, its results 2^20 x (80 + 8 + 12), cuts 7,196 x 4 + 28 x 16 = 29,232, reserve.
+  ForestShape shape;
+  shape.rows = 1'000'000;
+  shape.features = 28;
+  shape.total_bins = 7'196;
+  shape.pairs = 2;
+  shape.max_features = 5;
+  shape.widest_feature = 257;
+  const std::uint64_t expected = 28'000'000 + 4'000'000 + 32'000'000 + 16'000'000 +
+                                 (std::uint64_t{1} << 24) * 16 + (std::uint64_t{1} << 20) * 100 +
+                                 29'232 + kMemoryReserveBytes;
+  CHECK(EstimateForestMemory(shape).total_bytes == expected);
+  // A node whose own batch exceeds the batch limit is searched alone: its histogram counts.
+  ForestShape wide = shape;
+  wide.max_features = 100'000;
+  wide.widest_feature = 1'000;
+  wide.pairs = 32;
+  CHECK(EstimateForestMemory(wide).total_bytes ==
+        expected + 30 * 16'000'000 + (100'000ULL * 1'000 * 32 - (std::uint64_t{1} << 24)) * 16);
+}
+
 TEST_CASE("a job that does not fit fails with how much it needs and how much is free", "[unit]") {
   TrainingShape shape;
   shape.rows = 100'000'000;

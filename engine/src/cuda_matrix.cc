@@ -1,0 +1,53 @@
+#include "engine/src/cuda_matrix.h"
+
+#include <span>
+
+namespace grove {
+namespace {
+
+template <typename T>
+cuda_impl::DeviceBuffer<T> Upload(std::span<const T> host) {
+  return cuda_impl::DeviceBuffer<T>::FromHost(host);
+}
+
+}  // namespace
+
+DeviceBinnedMatrix::DeviceBinnedMatrix(const BinnedMatrix& bins)
+    : rows_(bins.Rows()), features_(bins.Features()), total_bins_(bins.Cuts().TotalBins()) {
+  const HistogramCuts& cuts = bins.Cuts();
+  const std::size_t cells = rows_ * features_;
+  if (bins.IsNarrow()) {
+    bins8_ = Upload(std::span<const std::uint8_t>(bins.Bins8(), cells));
+  } else {
+    bins16_ = Upload(std::span<const std::uint16_t>(bins.Bins16(), cells));
+  }
+  offsets_ = Upload(std::span<const std::uint32_t>(cuts.Offsets()));
+  cut_values_ = Upload(std::span<const float>(cuts.AllValues()));
+  cut_ptrs_ = Upload(std::span<const std::uint32_t>(cuts.Ptrs()));
+  min_values_ = Upload(std::span<const float>(cuts.MinValues()));
+  has_missing_ = Upload(std::span<const std::uint8_t>(cuts.MissingFlags()));
+}
+
+BinnedView DeviceBinnedMatrix::Bins() const {
+  BinnedView view;
+  view.bins8 = bins8_.size() > 0 ? bins8_.data() : nullptr;
+  view.bins16 = bins16_.size() > 0 ? bins16_.data() : nullptr;
+  view.rows = rows_;
+  view.features = features_;
+  view.feature_offsets = offsets_.data();
+  view.total_bins = total_bins_;
+  return view;
+}
+
+CutsView DeviceBinnedMatrix::Cuts() const {
+  CutsView view;
+  view.cut_values = cut_values_.data();
+  view.cut_ptrs = cut_ptrs_.data();
+  view.min_values = min_values_.data();
+  view.has_missing = has_missing_.data();
+  view.feature_offsets = offsets_.data();
+  view.features = features_;
+  return view;
+}
+
+}  // namespace grove
