@@ -1,8 +1,8 @@
-// Google Benchmarks of the CUDA training kernels on a HIGGS-shaped quantized matrix (rows x 28
-// features, 256 bins, 8-bit), reporting effective bandwidth: the bytes each kernel must move
-// at least (bins, row ids, gradients, histograms, features) per second of wall time, each
-// iteration ending with a stream synchronization. Compare with the GPU's peak (H100 ~3.3 TB/s,
-// T4 ~320 GB/s) and with kernels_bench on the CPU:
+// Google Benchmarks of the CUDA training kernels (boosting and random-forest levels) on a
+// HIGGS-shaped quantized matrix (rows x 28 features, 256 bins, 8-bit), reporting effective
+// bandwidth: the bytes each kernel must move at least (bins, row ids, gradients, histograms,
+// features) per second of wall time, each iteration ending with a stream synchronization. Compare
+// with the GPU's peak (H100 ~3.3 TB/s, T4 ~320 GB/s) and with kernels_bench on the CPU:
 //
 //   build/gpu/bench/cuda_kernels_bench --benchmark_counters_tabular=true
 //
@@ -320,6 +320,70 @@ void BM_CudaAddTree(benchmark::State& state) {
       bytes * static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
 }
 
+// One forest level: `nodes` nodes splitting `rows` scattered rows, each visiting 5 of the 28
+// features (max_features=sqrt), binary gini (one fixed-point pair per row): the node sums, then
+// the subset histograms and the impurity scan (FindForestSplits), results back on the host.
+void BM_CudaForestLevel(benchmark::State& state) {
+  const auto rows = static_cast<std::size_t>(state.range(0));
+  const auto nodes = static_cast<std::size_t>(state.range(1));
+  constexpr std::uint32_t kVisited = 5;
+  const Fixture fx(rows);
+  std::vector<std::uint32_t> h_rows(rows);
+  std::iota(h_rows.begin(), h_rows.end(), 0U);
+  std::mt19937_64 rng(5);
+  std::shuffle(h_rows.begin(), h_rows.end(), rng);
+  const auto d_rows = Upload(h_rows);
+  // Class weights of two classes in one pair: (w if class 0, w if class 1).
+  std::vector<GradientSum> h_values(rows);
+  for (auto& v : h_values)
+    v = (rng() & 1U) != 0 ? GradientSum{1 << 20, 0} : GradientSum{0, 1 << 20};
+  const auto d_values = Upload(h_values);
+  const std::vector<GradientQuantizer> quantizers(
+      1, GradientQuantizer{std::ldexp(1.0, 20), std::ldexp(1.0, 20)});
+  ImpurityLayout layout{Criterion::kGini, 2, 2, false, 1, quantizers};
+  std::vector<ForestNodeRows> ranges;
+  std::vector<std::uint32_t> features;
+  std::vector<std::uint32_t> slots;
+  std::vector<ForestSplitNode> split_nodes;
+  DeviceBuffer<GradientSum> d_hist(nodes * kVisited * kBins);
+  for (std::size_t i = 0; i < nodes; ++i) {
+    const auto begin = static_cast<std::uint32_t>(rows * i / nodes);
+    const auto end = static_cast<std::uint32_t>(rows * (i + 1) / nodes);
+    ranges.push_back({begin, end - begin});
+    ForestSplitNode n{begin,    end - begin,      static_cast<std::uint32_t>(features.size()),
+                      kVisited, kVisited * kBins, d_hist.data() + i * kVisited * kBins};
+    for (std::uint32_t k = 0; k < kVisited; ++k) {
+      features.push_back(static_cast<std::uint32_t>((i * 7 + k * 5) % kFeatures));
+      slots.push_back(k * kBins);
+    }
+    split_nodes.push_back(n);
+  }
+  std::vector<GradientSum> sums(nodes);
+  std::vector<std::uint8_t> uniform(nodes);
+  std::vector<FeatureSplit> out(features.size());
+  ForestSplitBatch batch;
+  batch.bins = fx.View();
+  batch.cuts = fx.Cuts();
+  batch.params = ImpurityScanParamsOf(layout, ImpurityRules{});
+  batch.d_values = d_values.data();
+  batch.d_rows = d_rows.data();
+  batch.features = features;
+  batch.slots = slots;
+  batch.node_sums = sums;
+  batch.nodes = split_nodes;
+  const Stream stream;
+  for (auto _ : state) {
+    SumForestNodes(stream.View(), d_values.data(), 1, nullptr, d_rows.data(), ranges, sums, {});
+    FindForestSplits(stream.View(), batch, out);
+  }
+  // Per row: its id and value twice (sums, histogram) and its 5 visited bins; per node: the
+  // histograms written and read back by the scan.
+  const double bytes =
+      static_cast<double>(rows * (2 * (4 + 16) + kVisited) + 2 * nodes * kVisited * kBins * 16);
+  state.counters["bytes_per_second"] = benchmark::Counter(
+      bytes * static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+}
+
 BENCHMARK(BM_CudaHistogram)
     ->ArgNames({"rows", "nodes"})
     ->Args({1'000'000, 1})
@@ -344,6 +408,13 @@ BENCHMARK(BM_CudaPartition)
 BENCHMARK(BM_CudaPredict)
     ->ArgNames({"rows", "trees"})
     ->Args({1'000'000, 100})
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_CudaForestLevel)
+    ->ArgNames({"rows", "nodes"})
+    ->Args({1'000'000, 1})
+    ->Args({1'000'000, 1024})
+    ->Args({1'000'000, 16384})
     ->UseRealTime()
     ->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_CudaEvalRound)
