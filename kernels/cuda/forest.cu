@@ -18,6 +18,9 @@ constexpr std::uint32_t kThreads = 256;
 constexpr std::size_t kMaxGridY = 65535;
 // Per-block shared histogram without the opt-in attribute (every target has 48 KiB).
 constexpr std::size_t kSharedBytes = 48 * 1024;
+// (row, feature) items per histogram block: fewer blocks would leave SMs idle on large nodes,
+// more would spend the blocks on clearing and flushing their shared histograms.
+constexpr std::uint64_t kItemsPerBlock = 4096;
 
 // ---- node sums -------------------------------------------------------------------------------
 
@@ -82,15 +85,21 @@ __global__ void __launch_bounds__(kThreads)
   const DeviceSplitNode d = nodes[blockIdx.y];
   if (d.shared != kShared) return;  // the other instance handles this node
   const ForestSplitNode& node = d.node;
+  const std::uint32_t width = node.num_features;
+  const std::uint64_t items = std::uint64_t{node.row_count} * width;
+  // The grid is sized for the batch's largest node; a smaller one uses only the blocks it needs
+  // (the others leave before clearing a shared histogram they would not fill).
+  const auto used = static_cast<std::uint32_t>(
+      std::min<std::uint64_t>(gridDim.x, std::max<std::uint64_t>(1, (items + kItemsPerBlock - 1) /
+                                                                       kItemsPerBlock)));
+  if (blockIdx.x >= used) return;
   const std::size_t words = 2 * pairs * node.histogram_bins;
   if (kShared) {
     for (std::size_t i = threadIdx.x; i < words; i += blockDim.x) shared[i] = 0;
     __syncthreads();
   }
   Word* out = reinterpret_cast<Word*>(node.d_histogram);
-  const std::uint32_t width = node.num_features;
-  const std::uint64_t items = std::uint64_t{node.row_count} * width;
-  const std::uint64_t stride = std::uint64_t{gridDim.x} * blockDim.x;
+  const std::uint64_t stride = std::uint64_t{used} * blockDim.x;
   for (std::uint64_t i = std::uint64_t{blockIdx.x} * blockDim.x + threadIdx.x; i < items;
        i += stride) {
     const auto r = static_cast<std::uint32_t>(i / width);
@@ -164,7 +173,7 @@ void LaunchHistograms(cudaStream_t s, const ForestSplitBatch& batch, const BinT*
                       std::size_t shared_bytes, bool any_global, const std::uint32_t* d_features,
                       const std::uint32_t* d_slots) {
   const std::uint32_t blocks = static_cast<std::uint32_t>(
-      std::clamp<std::uint64_t>((max_items + 4095) / 4096, 1, 1024));
+      std::clamp<std::uint64_t>((max_items + kItemsPerBlock - 1) / kItemsPerBlock, 1, 1024));
   const dim3 grid(blocks, static_cast<unsigned>(count));
   const std::size_t pairs = static_cast<std::size_t>(batch.params.pairs);
   if (shared_bytes > 0) {
