@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <tbb/parallel_for.h>
 #include <tbb/task_arena.h>
+#include <tbb/task_group.h>
 
 #include <algorithm>
 #include <cmath>
@@ -177,22 +178,21 @@ class ForestTrainer {
     outputs_.resize(static_cast<std::size_t>(trees));
     tree_ctx_ = ctx_;
     tree_ctx_.nthread = std::max(1, ctx_.Threads() / std::min(ctx_.Threads(), trees));
-    const auto cancelled = [&] { return options_.cancel != nullptr && options_.cancel->load(); };
     try {
       if (ctx_.device.IsCuda()) {
-        // One device, one stream: the trees are grown one after the other.
-        CudaForestSession device(ctx_, bins_, train_.labels, layout_, max_features_);
-        for (int t = 0; t < trees && !cancelled(); ++t) GrowTree(t, &device);
+        GrowOnDevice(trees);
         return;
       }
       tbb::parallel_for(0, trees, [&](int t) {
-        if (cancelled()) return;
-        GrowTree(t, nullptr);
+        if (Cancelled()) return;
+        GrowTree(t);
       });
     } catch (const GrowCancelled&) {
       // The trees finished before the flag was seen are kept (see Assemble).
     }
   }
+
+  bool Cancelled() const { return options_.cancel != nullptr && options_.cancel->load(); }
 
   // Multiplicity of each row in tree t's bootstrap sample (scikit-learn: randint(0, n, m)).
   std::vector<std::uint32_t> DrawCounts(int t) const {
@@ -204,8 +204,23 @@ class ForestTrainer {
     return counts;
   }
 
-  // Grows tree t on the CPU, or on `device` when set; both give the same tree.
-  void GrowTree(int t, CudaForestSession* device) {
+  // Everything tree t is grown from: its in-bag rows and weights, their fixed-point channel
+  // values and scales, its rules and random stream. On the heap: layout.quantizers points into
+  // quantizers.
+  struct TreeJob {
+    std::vector<double> weight;
+    std::vector<std::uint32_t> rows;
+    std::vector<GradientQuantizer> quantizers;
+    std::vector<GradientSum> fixed;
+    ImpurityLayout layout;
+    ForestSplitRules rules;
+    GrowerParams grower;
+    std::uint64_t stream = 0;
+  };
+
+  // Tree t's job (and its in-bag bits for the out-of-bag score): a function of t alone.
+  std::unique_ptr<TreeJob> PrepareTree(int t) {
+    auto job = std::make_unique<TreeJob>();
     const std::size_t n = train_.NumRows();
     const std::vector<std::uint32_t> counts = DrawCounts(t);
     std::vector<double> class_weight;
@@ -217,8 +232,9 @@ class ForestTrainer {
       class_weight = BalancedWeights(per_class);
     }
     // In-bag weights, and the rows the tree grows on (zero-weight rows never enter a tree).
-    std::vector<double> weight(n, 0.0);
-    std::vector<std::uint32_t> rows;
+    std::vector<double>& weight = job->weight;
+    std::vector<std::uint32_t>& rows = job->rows;
+    weight.assign(n, 0.0);
     for (std::size_t r = 0; r < n; ++r) {
       if (counts[r] == 0) continue;
       double w = base_weight_[r] * counts[r];
@@ -238,15 +254,13 @@ class ForestTrainer {
       throw InvalidInput(fmt::format(
           "tree {}: every row drawn for it has weight 0; give positive sample weights", t));
     }
-    const std::vector<double> channel = ChannelValues(weight);
-    std::vector<GradientQuantizer> quantizers;
-    std::vector<GradientSum> fixed = Quantize(channel, rows.size(), quantizers);
-    ImpurityLayout layout = layout_;
-    layout.quantizers = quantizers;
+    job->fixed = Quantize(ChannelValues(weight), rows.size(), job->quantizers);
+    job->layout = layout_;
+    job->layout.quantizers = job->quantizers;
 
     double total_weight = 0.0;
     for (const std::uint32_t r : rows) total_weight += weight[r];
-    ForestSplitRules rules;
+    ForestSplitRules& rules = job->rules;
     rules.min_samples_split = min_samples_split_;
     rules.min_weight_leaf = params_.min_weight_fraction_leaf * total_weight;
     rules.min_impurity_decrease = params_.min_impurity_decrease;
@@ -255,26 +269,52 @@ class ForestTrainer {
     rules.leaf.min_leaf_count = static_cast<double>(min_samples_leaf_);
     rules.leaf.min_leaf_weight = rules.min_weight_leaf;
 
-    GrowerParams grower_params;
-    grower_params.split.min_split_loss = -std::numeric_limits<double>::infinity();
-    grower_params.max_depth = params_.EffectiveMaxDepth();
-    grower_params.max_leaves = params_.max_leaf_nodes.value_or(0);
-    grower_params.lossguide = params_.max_leaf_nodes.has_value();
-    const std::uint64_t stream =
-        Random::For(ctx_.seed, kStreamByNode, static_cast<std::uint64_t>(t)).Next();
-    GrowResult grown;
-    if (device != nullptr) {
-      grown = device->GrowTree(grower_params, layout, rules, stream, fixed, std::move(rows),
-                               options_.cancel);
-    } else {
-      std::unique_ptr<ForestWorkspace> workspace = workspaces_.Take();
-      ForestSplitter splitter(tree_ctx_, bins_, layout, fixed, train_.labels, rules, stream,
-                              *workspace);
-      const TreeGrower grower(tree_ctx_, bins_, grower_params);
-      grown = grower.Grow(splitter, std::move(rows), options_.cancel);
-      workspaces_.Give(std::move(workspace));
+    GrowerParams& grower = job->grower;
+    grower.split.min_split_loss = -std::numeric_limits<double>::infinity();
+    grower.max_depth = params_.EffectiveMaxDepth();
+    grower.max_leaves = params_.max_leaf_nodes.value_or(0);
+    grower.lossguide = params_.max_leaf_nodes.has_value();
+    job->stream = Random::For(ctx_.seed, kStreamByNode, static_cast<std::uint64_t>(t)).Next();
+    return job;
+  }
+
+  // Grows tree t on the CPU.
+  void GrowTree(int t) {
+    const std::unique_ptr<TreeJob> job = PrepareTree(t);
+    std::unique_ptr<ForestWorkspace> workspace = workspaces_.Take();
+    ForestSplitter splitter(tree_ctx_, bins_, job->layout, job->fixed, train_.labels, job->rules,
+                            job->stream, *workspace);
+    const TreeGrower grower(tree_ctx_, bins_, job->grower);
+    GrowResult grown = grower.Grow(splitter, std::move(job->rows), options_.cancel);
+    workspaces_.Give(std::move(workspace));
+    FinishTree(t, *job, grown);
+  }
+
+  // Grows every tree on the GPU, one after another on its stream (the same trees as GrowTree).
+  // The host prepares tree t + 1 (bootstrap draw, weights, quantization: sequential in the
+  // random stream) while the device grows tree t.
+  void GrowOnDevice(int trees) {
+    CudaForestSession device(ctx_, bins_, train_.labels, layout_, max_features_);
+    std::unique_ptr<TreeJob> next = PrepareTree(0);
+    for (int t = 0; t < trees && !Cancelled(); ++t) {
+      const std::unique_ptr<TreeJob> job = std::move(next);
+      tbb::task_group prepare;
+      if (t + 1 < trees) prepare.run([&, t] { next = PrepareTree(t + 1); });
+      try {
+        GrowResult grown = device.GrowTree(job->grower, job->layout, job->rules, job->stream,
+                                           job->fixed, std::move(job->rows), options_.cancel);
+        FinishTree(t, *job, grown);
+      } catch (...) {
+        prepare.wait();  // may throw its own error instead
+        throw;
+      }
+      prepare.wait();
     }
-    FillValues(grown, weight);
+  }
+
+  void FinishTree(int t, const TreeJob& job, GrowResult& grown) {
+    FillValues(grown, job.weight);
+    TreeOutput& out = outputs_[static_cast<std::size_t>(t)];
     out.tree = std::move(grown.tree);
     out.done = true;
   }
