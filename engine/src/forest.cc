@@ -359,11 +359,12 @@ class ForestTrainer {
         if (v == 0.0) continue;
         const GradientQuantizer& q = quantizers[k / 2];
         GradientSum& s = fixed[r * pairs + k / 2];
-        if (k % 2 == 0) {
-          s.grad = std::llrint(v * q.grad_scale);
-        } else {
-          s.hess = std::llrint(v * q.hess_scale);
-        }
+        // A positive value never rounds to 0, so every in-bag row has a non-zero weight channel
+        // and a bin's sums are non-zero exactly when a row fell in it: the CPU's touched bitmap,
+        // its block-parallel build (which tests the sums) and the GPU then agree on empty bins.
+        std::int64_t units = std::llrint(v * (k % 2 == 0 ? q.grad_scale : q.hess_scale));
+        if (units == 0 && v > 0.0) units = 1;
+        (k % 2 == 0 ? s.grad : s.hess) = units;
       }
     }
     return fixed;

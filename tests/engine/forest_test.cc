@@ -304,6 +304,39 @@ TEST_CASE("forests are bit-identical for any thread count", "[unit]") {
   CHECK(Train(ParseParams(p), demo.train).trees != one.trees);
 }
 
+TEST_CASE("forests: rows of tiny weight keep their bins non-empty for any thread count", "[unit]") {
+  // x in {0, 1, 2, 3}: class 0 at 0, class 1 elsewhere, the rows at 1 and 2 of weight 1e-15,
+  // which would round to 0 in fixed point (scale 2^45 for 70,000 rows). The root (70,000 rows)
+  // is built block-parallel with 2 threads, which tests bins by their sums, and in one pass with
+  // 1 thread, which marks the bins rows fall in: both must see bins 1 and 2 as non-empty and
+  // split after bin 0, at x < 1 (zero-valued bins would move the 2-thread split to x < 2).
+  const std::size_t n = 70'000;
+  DataSet data;
+  DenseMatrix x(n, 1);
+  for (std::size_t r = 0; r < n; ++r) {
+    const auto v = static_cast<float>(r % 4);
+    x.At(r, 0) = v;
+    data.labels.push_back(v == 0.0f ? 0.0f : 1.0f);
+    data.weights.push_back(v == 1.0f || v == 2.0f ? 1e-15f : 1.0f);
+  }
+  data.features = std::move(x);
+  data.schema = Schema::Numeric(1);
+  Params p = {{"algorithm", "random_forest"},
+              {"objective", "binary:logistic"},
+              {"n_estimators", "1"},
+              {"bootstrap", "false"},
+              {"max_depth", "1"},
+              {"max_features", "none"}};
+  p["n_jobs"] = "1";
+  const Model one = Train(ParseParams(p), data);
+  p["n_jobs"] = "2";
+  const Model two = Train(ParseParams(p), data);
+  REQUIRE(one.trees.size() == 1);
+  CHECK(one.trees == two.trees);
+  CHECK(one.trees[0].split_feature[0] == 0);
+  CHECK(one.trees[0].threshold[0] < 1.5f);  // after bin 0, not in the middle of bins 1 and 2
+}
+
 TEST_CASE("forest models save, load and predict the same", "[unit]") {
   const DataSet blobs = test::Blobs(900, 8);
   const Model m = Train(ParseParams({{"algorithm", "random_forest"},
