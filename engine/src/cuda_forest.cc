@@ -35,7 +35,6 @@ class ForestTreeSession {
                     std::uint32_t* d_rows, GrowingBuffer<GradientSum>& histograms,
                     const std::atomic<bool>* cancel)
       : stream_(stream),
-        bins_(bins),
         cuts_(bins.Cuts()),
         d_bins_(matrix.Bins()),
         d_cuts_(matrix.Cuts()),
@@ -215,7 +214,6 @@ class ForestTreeSession {
 
   static constexpr GradientQuantizer kNoQuantizer{};
   cuda_impl::StreamView stream_;
-  const BinnedMatrix& bins_;
   const HistogramCuts& cuts_;
   BinnedView d_bins_;
   CutsView d_cuts_;
