@@ -17,7 +17,7 @@ namespace grove {
 namespace {
 
 // A node that may still be split; forests keep no histogram between levels (handle unused).
-using Node = detail::GrowNode<std::uint32_t, int>;
+using Node = DeviceGrowNode;
 
 // A node whose features are still being visited.
 struct Pending {
@@ -66,28 +66,8 @@ class ForestTreeSession {
   void Finalize(Node& c) { result_.leaves.push_back(LeafRows{c.node, c.begin, c.end}); }
 
   std::vector<Node> Expand(std::vector<Node>& parents) {
-    std::vector<cuda_impl::PartitionNode> tasks(parents.size());
-    for (std::size_t i = 0; i < parents.size(); ++i) {
-      const Node& p = parents[i];
-      const auto f = static_cast<std::uint32_t>(p.split.feature);
-      tasks[i] = cuda_impl::PartitionNode{p.begin,
-                                          p.Rows(),
-                                          f,
-                                          p.split.split_bin,
-                                          detail::MissingBinOf(cuts_, f),
-                                          p.split.missing_left};
-    }
-    std::vector<std::uint32_t> left_counts(parents.size());
-    cuda_impl::PartitionRows(stream_, d_bins_, d_rows_, tasks, left_counts);  // syncs
-    std::vector<Node> children;
-    children.reserve(2 * parents.size());
-    for (std::size_t i = 0; i < parents.size(); ++i) {
-      const Node& p = parents[i];
-      const std::int32_t left = detail::ApplySplit(
-          params_, kNoQuantizer, result_.tree, result_.split_bin, p.node, p.split, p.sum, p.bounds);
-      detail::AppendChildren(params_, p, left, p.begin + left_counts[i], children);
-    }
-    return children;
+    return ExpandOnDevice(stream_, d_bins_, d_rows_, cuts_, params_, kNoQuantizer, result_.tree,
+                          result_.split_bin, parents);
   }
 
   void ChildHistograms(std::vector<Node>& /*parents*/, std::vector<Node>& /*children*/) {}

@@ -31,7 +31,7 @@ void DeviceHistogramPool::GiveAll() {
 namespace {
 
 // A node that may still be split; its histogram is a slot of the device pool.
-using Node = detail::GrowNode<std::uint32_t, int>;
+using Node = DeviceGrowNode;
 
 class CudaGrowSession {
  public:
@@ -71,31 +71,9 @@ class CudaGrowSession {
     pool_.Give(std::exchange(c.hist, -1));
   }
 
-  // Partitions every parent's rows in one call (left rows, then right rows, in order) and
-  // writes the splits into the tree; children in node order (left, right, left, right, ...).
   std::vector<Node> Expand(std::vector<Node>& parents) {
-    std::vector<cuda_impl::PartitionNode> tasks(parents.size());
-    for (std::size_t i = 0; i < parents.size(); ++i) {
-      const Node& p = parents[i];
-      const auto f = static_cast<std::uint32_t>(p.split.feature);
-      tasks[i] = cuda_impl::PartitionNode{p.begin,
-                                          p.Rows(),
-                                          f,
-                                          p.split.split_bin,
-                                          detail::MissingBinOf(cuts_, f),
-                                          p.split.missing_left};
-    }
-    std::vector<std::uint32_t> left_counts(parents.size());
-    cuda_impl::PartitionRows(in_.stream, in_.bins, in_.d_rows, tasks, left_counts);  // syncs
-    std::vector<Node> children;
-    children.reserve(2 * parents.size());
-    for (std::size_t i = 0; i < parents.size(); ++i) {
-      const Node& p = parents[i];
-      const std::int32_t left = detail::ApplySplit(params_, quantizer_, result_.tree, split_bin_,
-                                                   p.node, p.split, p.sum, p.bounds);
-      detail::AppendChildren(params_, p, left, p.begin + left_counts[i], children);
-    }
-    return children;
+    return ExpandOnDevice(in_.stream, in_.bins, in_.d_rows, cuts_, params_, quantizer_,
+                          result_.tree, split_bin_, parents);
   }
 
   // Children that may split need histograms: the smaller sibling is built from its rows (one
@@ -193,6 +171,36 @@ class CudaGrowSession {
 };
 
 }  // namespace
+
+std::vector<DeviceGrowNode> ExpandOnDevice(cuda_impl::StreamView stream, const BinnedView& d_bins,
+                                           std::uint32_t* d_rows, const HistogramCuts& cuts,
+                                           const GrowerParams& params,
+                                           const GradientQuantizer& quantizer, Tree& tree,
+                                           std::vector<std::uint32_t>& split_bin,
+                                           std::vector<DeviceGrowNode>& parents) {
+  std::vector<cuda_impl::PartitionNode> tasks(parents.size());
+  for (std::size_t i = 0; i < parents.size(); ++i) {
+    const DeviceGrowNode& p = parents[i];
+    const auto f = static_cast<std::uint32_t>(p.split.feature);
+    tasks[i] = cuda_impl::PartitionNode{p.begin,
+                                        p.Rows(),
+                                        f,
+                                        p.split.split_bin,
+                                        detail::MissingBinOf(cuts, f),
+                                        p.split.missing_left};
+  }
+  std::vector<std::uint32_t> left_counts(parents.size());
+  cuda_impl::PartitionRows(stream, d_bins, d_rows, tasks, left_counts);  // syncs
+  std::vector<DeviceGrowNode> children;
+  children.reserve(2 * parents.size());
+  for (std::size_t i = 0; i < parents.size(); ++i) {
+    const DeviceGrowNode& p = parents[i];
+    const std::int32_t left =
+        detail::ApplySplit(params, quantizer, tree, split_bin, p.node, p.split, p.sum, p.bounds);
+    detail::AppendChildren(params, p, left, p.begin + left_counts[i], children);
+  }
+  return children;
+}
 
 CudaGrowResult GrowTreeOnDevice(const CudaTreeInputs& in, const GrowerParams& params,
                                 const GradientQuantizer& quantizer,

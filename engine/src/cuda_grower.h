@@ -23,6 +23,7 @@
 #include <span>
 #include <vector>
 
+#include "engine/src/grow_order.h"
 #include "engine/src/quantize.h"
 #include "engine/src/tree_grower.h"
 #include "grove/tree.h"
@@ -82,6 +83,20 @@ struct CudaGrowResult {
   Tree tree;
   std::vector<LeafRows> leaves;  ///< each leaf's rows: [begin, end) of the device row index
 };
+
+/// A node of the device growers (boosting and forests): rows [begin, end) of the device row
+/// index; its histogram, if any, is a DeviceHistogramPool slot.
+using DeviceGrowNode = detail::GrowNode<std::uint32_t, int>;
+
+/// grow_order.h's Expand step on the device: partitions every parent's rows of `d_rows` in one
+/// PartitionRows call (left rows, then right rows, each in order), writes the splits into
+/// `tree` and `split_bin`, and returns the children in node order (left, right, left, ...).
+std::vector<DeviceGrowNode> ExpandOnDevice(cuda_impl::StreamView stream, const BinnedView& d_bins,
+                                           std::uint32_t* d_rows, const HistogramCuts& cuts,
+                                           const GrowerParams& params,
+                                           const GradientQuantizer& quantizer, Tree& tree,
+                                           std::vector<std::uint32_t>& split_bin,
+                                           std::vector<DeviceGrowNode>& parents);
 
 /// Grows one tree. `tree_features`: colsample_bytree's features, ascending; `stream` seeds the
 /// level and node column sampling exactly as TreeGrower::Grow's. Throws GrowCancelled when

@@ -3,29 +3,21 @@
 #include <span>
 
 namespace grove {
-namespace {
-
-template <typename T>
-cuda_impl::DeviceBuffer<T> Upload(std::span<const T> host) {
-  return cuda_impl::DeviceBuffer<T>::FromHost(host);
-}
-
-}  // namespace
 
 DeviceBinnedMatrix::DeviceBinnedMatrix(const BinnedMatrix& bins)
     : rows_(bins.Rows()), features_(bins.Features()), total_bins_(bins.Cuts().TotalBins()) {
   const HistogramCuts& cuts = bins.Cuts();
   const std::size_t cells = rows_ * features_;
   if (bins.IsNarrow()) {
-    bins8_ = Upload(std::span<const std::uint8_t>(bins.Bins8(), cells));
+    bins8_ = decltype(bins8_)::FromHost({bins.Bins8(), cells});
   } else {
-    bins16_ = Upload(std::span<const std::uint16_t>(bins.Bins16(), cells));
+    bins16_ = decltype(bins16_)::FromHost({bins.Bins16(), cells});
   }
-  offsets_ = Upload(std::span<const std::uint32_t>(cuts.Offsets()));
-  cut_values_ = Upload(std::span<const float>(cuts.AllValues()));
-  cut_ptrs_ = Upload(std::span<const std::uint32_t>(cuts.Ptrs()));
-  min_values_ = Upload(std::span<const float>(cuts.MinValues()));
-  has_missing_ = Upload(std::span<const std::uint8_t>(cuts.MissingFlags()));
+  offsets_ = decltype(offsets_)::FromHost(cuts.Offsets());
+  cut_values_ = decltype(cut_values_)::FromHost(cuts.AllValues());
+  cut_ptrs_ = decltype(cut_ptrs_)::FromHost(cuts.Ptrs());
+  min_values_ = decltype(min_values_)::FromHost(cuts.MinValues());
+  has_missing_ = decltype(has_missing_)::FromHost(cuts.MissingFlags());
 }
 
 BinnedView DeviceBinnedMatrix::Bins() const {

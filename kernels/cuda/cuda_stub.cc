@@ -94,9 +94,6 @@ void PartitionRows(StreamView, const BinnedView&, std::uint32_t*, std::span<cons
                    std::span<std::uint32_t>) {
   NoCuda();
 }
-DeviceForest UploadForest(const FlatForest&) {
-  NoCuda();
-}
 void PredictMargins(StreamView, const DeviceForest&, const float*, std::size_t, std::size_t,
                     std::size_t, const float*, float*) {
   NoCuda();

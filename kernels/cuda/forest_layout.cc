@@ -4,6 +4,7 @@
 #include <string>
 
 #include "grove/errors.h"
+#include "kernels/cuda/kernels.h"
 
 namespace grove::cuda_impl {
 namespace {
@@ -39,6 +40,21 @@ FlatForest FlattenForest(std::span<const cpu_impl::PredictTree> trees, std::size
                              tree.leaf_vector.end());
   }
   return flat;
+}
+
+// Host code over DeviceBuffer (every build: without CUDA its allocation fails with the stub's
+// message; the host emulation's buffers are host memory).
+DeviceForest UploadForest(const FlatForest& flat) {
+  DeviceForest forest;
+  forest.nodes = DeviceBuffer<FlatNode>::FromHost(flat.nodes);
+  forest.tree_begin = DeviceBuffer<std::uint32_t>::FromHost(flat.tree_begin);
+  forest.tree_group = DeviceBuffer<std::int32_t>::FromHost(flat.tree_group);
+  forest.tree_leaf_size = DeviceBuffer<std::uint32_t>::FromHost(flat.tree_leaf_size);
+  forest.tree_leaf_vector = DeviceBuffer<std::uint64_t>::FromHost(flat.tree_leaf_vector);
+  forest.leaf_vectors = DeviceBuffer<float>::FromHost(flat.leaf_vectors);
+  forest.trees = flat.tree_group.size();
+  forest.outputs = flat.outputs;
+  return forest;
 }
 
 }  // namespace grove::cuda_impl

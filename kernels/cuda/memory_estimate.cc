@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <utility>
 
 #include "grove/errors.h"
 
@@ -30,6 +31,16 @@ std::uint64_t NodesPerLevel(const TrainingShape& shape) {
   if (shape.max_leaves > 0) nodes = std::min<std::uint64_t>(nodes, shape.max_leaves);
   // A level cannot hold more non-empty nodes than there are rows.
   return std::max<std::uint64_t>(1, std::min(nodes, std::max<std::uint64_t>(shape.rows, 1)));
+}
+
+// Largest part first, and the total.
+MemoryEstimate Finish(MemoryEstimate estimate) {
+  std::stable_sort(estimate.parts.begin(), estimate.parts.end(),
+                   [](const MemoryPart& a, const MemoryPart& b) { return a.bytes > b.bytes; });
+  for (const MemoryPart& part : estimate.parts) {
+    estimate.total_bytes = Add(estimate.total_bytes, part.bytes);
+  }
+  return estimate;
 }
 
 }  // namespace
@@ -61,12 +72,7 @@ MemoryEstimate EstimateTrainingMemory(const TrainingShape& shape) {
       Add(shape.eval_feature_bytes, Mul(shape.eval_rows, Add(Mul(k, 4), 8))));
   add("cuts and offsets", Add(Mul(shape.total_bins, 4), Mul(shape.features, 16)));
   add("temporary storage reserve", kMemoryReserveBytes);
-  std::stable_sort(estimate.parts.begin(), estimate.parts.end(),
-                   [](const MemoryPart& a, const MemoryPart& b) { return a.bytes > b.bytes; });
-  for (const MemoryPart& part : estimate.parts) {
-    estimate.total_bytes = Add(estimate.total_bytes, part.bytes);
-  }
-  return estimate;
+  return Finish(std::move(estimate));
 }
 
 MemoryEstimate EstimateForestMemory(const ForestShape& shape) {
@@ -88,12 +94,7 @@ MemoryEstimate EstimateForestMemory(const ForestShape& shape) {
   add("split batch results", Mul(kForestBatchFeatures, kSplitCandidateBytes + 8 + 12));
   add("cuts and offsets", Add(Mul(shape.total_bins, 4), Mul(shape.features, 16)));
   add("temporary storage reserve", kMemoryReserveBytes);
-  std::stable_sort(estimate.parts.begin(), estimate.parts.end(),
-                   [](const MemoryPart& a, const MemoryPart& b) { return a.bytes > b.bytes; });
-  for (const MemoryPart& part : estimate.parts) {
-    estimate.total_bytes = Add(estimate.total_bytes, part.bytes);
-  }
-  return estimate;
+  return Finish(std::move(estimate));
 }
 
 std::string FormatGiB(std::uint64_t bytes) {

@@ -124,19 +124,6 @@ __global__ void LeafSegmentKernel(const std::uint32_t* rows, const LeafSegment* 
 
 }  // namespace
 
-DeviceForest UploadForest(const FlatForest& flat) {
-  DeviceForest forest;
-  forest.nodes = DeviceBuffer<FlatNode>::FromHost(flat.nodes);
-  forest.tree_begin = DeviceBuffer<std::uint32_t>::FromHost(flat.tree_begin);
-  forest.tree_group = DeviceBuffer<std::int32_t>::FromHost(flat.tree_group);
-  forest.tree_leaf_size = DeviceBuffer<std::uint32_t>::FromHost(flat.tree_leaf_size);
-  forest.tree_leaf_vector = DeviceBuffer<std::uint64_t>::FromHost(flat.tree_leaf_vector);
-  forest.leaf_vectors = DeviceBuffer<float>::FromHost(flat.leaf_vectors);
-  forest.trees = flat.tree_group.size();
-  forest.outputs = flat.outputs;
-  return forest;
-}
-
 namespace {
 
 ForestView ViewOf(const DeviceForest& forest) {

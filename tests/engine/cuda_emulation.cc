@@ -177,18 +177,6 @@ void PartitionRows(StreamView, const BinnedView& bins, std::uint32_t* d_rows,
   }
 }
 
-DeviceForest UploadForest(const FlatForest& flat) {
-  DeviceForest forest;  // "device" buffers are host memory here
-  forest.nodes = DeviceBuffer<FlatNode>::FromHost(flat.nodes);
-  forest.tree_begin = DeviceBuffer<std::uint32_t>::FromHost(flat.tree_begin);
-  forest.tree_group = DeviceBuffer<std::int32_t>::FromHost(flat.tree_group);
-  forest.tree_leaf_size = DeviceBuffer<std::uint32_t>::FromHost(flat.tree_leaf_size);
-  forest.tree_leaf_vector = DeviceBuffer<std::uint64_t>::FromHost(flat.tree_leaf_vector);
-  forest.leaf_vectors = DeviceBuffer<float>::FromHost(flat.leaf_vectors);
-  forest.trees = flat.tree_group.size();
-  forest.outputs = flat.outputs;
-  return forest;
-}
 void PredictMargins(StreamView, const DeviceForest&, const float*, std::size_t, std::size_t,
                     std::size_t, const float*, float*) {
   NotEmulated("PredictMargins");
