@@ -26,6 +26,8 @@ FAILED=0
 note() { printf '\n=== %s (%ds)\n' "$1" "$(( $(date +%s) - START ))"; }
 record() { SUMMARY+=("$(printf '%-28s %s' "$1" "$2")"); }
 fail() { record "$1" "FAILED: $2"; FAILED=1; }
+# The value of train_bench's `name=value` field NAME in LINE (empty when absent).
+field() { sed -n "s/.*$1=\([0-9.]*\).*/\1/p" <<<"$2"; }
 
 summary() {
   printf '\n=== summary (%ds total)\n' "$(( $(date +%s) - START ))"
@@ -125,14 +127,14 @@ else
     set -e
     echo "$rows rows, GPU, $ROUNDS rounds: $gpu"
     echo "$rows rows, CPU ($CPU_THREADS threads), $cpu_rounds rounds (shortened): $cpu"
-    gs="$(sed -n 's/.*grove_seconds=\([0-9.]*\).*/\1/p' <<<"$gpu")"
-    cs="$(sed -n 's/.*grove_seconds=\([0-9.]*\).*/\1/p' <<<"$cpu")"
+    gs="$(field grove_seconds "$gpu")"
+    cs="$(field grove_seconds "$cpu")"
     if [[ $rc_gpu -ne 0 || $rc_cpu -ne 0 || -z "$gs" || -z "$cs" ]]; then
       fail "end to end $rows" "gpu exit $rc_gpu, cpu exit $rc_cpu"
       continue
     fi
-    ga="$(sed -n 's/.*grove_auc=\([0-9.]*\).*/\1/p' <<<"$gpu")"
-    ca="$(sed -n 's/.*grove_auc=\([0-9.]*\).*/\1/p' <<<"$cpu")"
+    ga="$(field grove_auc "$gpu")"
+    ca="$(field grove_auc "$cpu")"
     line="$(awk -v g="$gs" -v c="$cs" -v r="$ROUNDS" -v cr="$cpu_rounds" -v ga="$ga" -v ca="$ca" \
       -v t="$CPU_THREADS" 'BEGIN {
         gr = g / r * 1000; cr_ms = c / cr * 1000;
@@ -158,13 +160,13 @@ else
   set -e
   echo "forest, $rows rows, GPU, $gpu_trees trees: $gpu"
   echo "forest, $rows rows, CPU ($CPU_THREADS threads), $cpu_trees trees (shortened): $cpu"
-  gs="$(sed -n 's/.*grove_seconds=\([0-9.]*\).*/\1/p' <<<"$gpu")"
-  cs="$(sed -n 's/.*grove_seconds=\([0-9.]*\).*/\1/p' <<<"$cpu")"
+  gs="$(field grove_seconds "$gpu")"
+  cs="$(field grove_seconds "$cpu")"
   if [[ $rc_gpu -ne 0 || $rc_cpu -ne 0 || -z "$gs" || -z "$cs" ]]; then
     fail "forest $rows" "gpu exit $rc_gpu, cpu exit $rc_cpu"
   else
-    ga="$(sed -n 's/.*grove_auc=\([0-9.]*\).*/\1/p' <<<"$gpu")"
-    ca="$(sed -n 's/.*grove_auc=\([0-9.]*\).*/\1/p' <<<"$cpu")"
+    ga="$(field grove_auc "$gpu")"
+    ca="$(field grove_auc "$cpu")"
     line="$(awk -v g="$gs" -v c="$cs" -v gt="$gpu_trees" -v ct="$cpu_trees" -v ga="$ga" \
       -v ca="$ca" -v t="$CPU_THREADS" 'BEGIN {
         gm = g / gt * 1000; cm = c / ct * 1000;

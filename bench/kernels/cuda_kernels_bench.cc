@@ -179,30 +179,43 @@ void BM_CudaPartition(benchmark::State& state) {
       bytes * static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
 }
 
+// A complete tree of depth 8 in heap order (node i has children 2i + 1 and 2i + 2) with random
+// features, standard-normal thresholds and small leaf values.
+struct RandomTree {
+  static constexpr int kDepth = 8;
+  static constexpr std::size_t kNodes = (std::size_t{1} << (kDepth + 1)) - 1;
+  std::vector<std::int32_t> left = std::vector<std::int32_t>(kNodes, -1);
+  std::vector<std::int32_t> right = std::vector<std::int32_t>(kNodes, -1);
+  std::vector<std::uint32_t> feature = std::vector<std::uint32_t>(kNodes);
+  std::vector<float> threshold = std::vector<float>(kNodes);
+  std::vector<float> value = std::vector<float>(kNodes);
+  std::vector<std::uint8_t> default_left = std::vector<std::uint8_t>(kNodes);
+
+  RandomTree(std::mt19937_64& rng, bool random_default_left) {
+    std::normal_distribution<float> normal(0.0f, 1.0f);
+    for (std::size_t i = 0; i < kNodes; ++i) {
+      if (2 * i + 2 < kNodes) {
+        left[i] = static_cast<std::int32_t>(2 * i + 1);
+        right[i] = static_cast<std::int32_t>(2 * i + 2);
+      }
+      feature[i] = static_cast<std::uint32_t>(rng() % kFeatures);
+      threshold[i] = normal(rng);
+      value[i] = 0.01f * normal(rng);
+      if (random_default_left) default_left[i] = static_cast<std::uint8_t>(rng() % 2);
+    }
+  }
+  cpu_impl::PredictTree View() const {
+    return {left, right, feature, threshold, default_left, value, 0, {}, 0};
+  }
+};
+
 void BM_CudaPredict(benchmark::State& state) {
   const auto rows = static_cast<std::size_t>(state.range(0));
   const auto num_trees = static_cast<std::size_t>(state.range(1));
-  constexpr int kDepth = 8;
   std::mt19937_64 rng(11);
-  // Complete trees of depth 8 in heap order: node i has children 2i + 1 and 2i + 2.
-  const std::size_t nodes = (std::size_t{1} << (kDepth + 1)) - 1;
-  std::vector<std::int32_t> left(nodes, -1), right(nodes, -1);
-  std::vector<std::uint32_t> feature(nodes);
-  std::vector<float> threshold(nodes), value(nodes);
-  std::vector<std::uint8_t> default_left(nodes);
+  const RandomTree random(rng, /*random_default_left=*/true);
+  const std::vector<cpu_impl::PredictTree> trees(num_trees, random.View());
   std::normal_distribution<float> normal(0.0f, 1.0f);
-  for (std::size_t i = 0; i < nodes; ++i) {
-    if (2 * i + 2 < nodes) {
-      left[i] = static_cast<std::int32_t>(2 * i + 1);
-      right[i] = static_cast<std::int32_t>(2 * i + 2);
-    }
-    feature[i] = static_cast<std::uint32_t>(rng() % kFeatures);
-    threshold[i] = normal(rng);
-    value[i] = 0.01f * normal(rng);
-    default_left[i] = static_cast<std::uint8_t>(rng() % 2);
-  }
-  const cpu_impl::PredictTree tree{left, right, feature, threshold, default_left, value, 0, {}, 0};
-  const std::vector<cpu_impl::PredictTree> trees(num_trees, tree);
   const DeviceForest forest = UploadForest(FlattenForest(trees, kFeatures, 1));
   std::vector<float> x(rows * kFeatures);
   for (float& v : x) v = normal(rng);
@@ -266,24 +279,10 @@ void BM_CudaEvalRound(benchmark::State& state) {
 void BM_CudaAddTree(benchmark::State& state) {
   const auto rows = static_cast<std::size_t>(state.range(0));
   const bool csr = state.range(1) != 0;
-  constexpr int kDepth = 8;
   std::mt19937_64 rng(17);
-  const std::size_t nodes = (std::size_t{1} << (kDepth + 1)) - 1;
-  std::vector<std::int32_t> left(nodes, -1), right(nodes, -1);
-  std::vector<std::uint32_t> feature(nodes);
-  std::vector<float> threshold(nodes), value(nodes);
-  std::vector<std::uint8_t> default_left(nodes);
+  const RandomTree random(rng, /*random_default_left=*/false);
+  const cpu_impl::PredictTree tree = random.View();
   std::normal_distribution<float> normal(0.0f, 1.0f);
-  for (std::size_t i = 0; i < nodes; ++i) {
-    if (2 * i + 2 < nodes) {
-      left[i] = static_cast<std::int32_t>(2 * i + 1);
-      right[i] = static_cast<std::int32_t>(2 * i + 2);
-    }
-    feature[i] = static_cast<std::uint32_t>(rng() % kFeatures);
-    threshold[i] = normal(rng);
-    value[i] = 0.01f * normal(rng);
-  }
-  const cpu_impl::PredictTree tree{left, right, feature, threshold, default_left, value, 0, {}, 0};
   const FlatForest flat = FlattenForest(std::span(&tree, 1), kFeatures, 1);
   std::vector<float> x(rows * kFeatures);
   for (float& v : x) v = normal(rng);

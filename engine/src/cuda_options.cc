@@ -10,19 +10,23 @@
 
 namespace grove {
 
-void RequireCudaTraining(const TrainParams& params, int device_count) {
-  const std::string device = params.device.ToString();
+void RequireCudaDevice(const Device& device, int device_count, std::string_view work) {
+  const std::string name = device.ToString();
   if (!BuiltWithCuda()) {
     throw InvalidInput(
-        fmt::format("device={}: this build trains on the CPU only; set device=cpu", device));
+        fmt::format("device={}: this build {} on the CPU only; set device=cpu", name, work));
   }
-  if (params.device.ordinal >= device_count) {
+  if (device.ordinal >= device_count) {
     throw InvalidInput(fmt::format(
         "device={}: no such CUDA device; this machine has {} usable CUDA device{} (check "
         "nvidia-smi, the driver and CUDA_VISIBLE_DEVICES); set device=cpu{}",
-        device, device_count, device_count == 1 ? "" : "s",
+        name, device_count, device_count == 1 ? "" : "s",
         device_count > 0 ? fmt::format(" or device=cuda:0 .. cuda:{}", device_count - 1) : ""));
   }
+}
+
+void RequireCudaTraining(const TrainParams& params, int device_count) {
+  RequireCudaDevice(params.device, device_count, "trains");
 }
 
 void CheckCudaRows(std::size_t rows) {

@@ -13,11 +13,18 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string_view>
 
+#include "grove/context.h"
 #include "grove/params.h"
 #include "kernels/cuda/memory_estimate.h"
 
 namespace grove {
+
+/// Throws InvalidInput when `device` cannot be used here: a build without CUDA ("this build
+/// <work> on the CPU only", work = "trains" or "predicts"), or an ordinal at or above
+/// `device_count` (cuda_impl::DeviceCount()), naming the devices there are.
+void RequireCudaDevice(const Device& device, int device_count, std::string_view work);
 
 /// Everything checked before the device is used: the build has CUDA (a CPU-only build keeps its
 /// refusal) and params.device's ordinal is below `device_count` (cuda_impl::DeviceCount()).

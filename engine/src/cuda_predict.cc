@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <vector>
 
+#include "engine/src/cuda_options.h"
 #include "grove/errors.h"
 #include "kernels/cuda/device.h"
 #include "kernels/cuda/device_buffer.h"
@@ -34,6 +35,7 @@ std::size_t ChunkEnd(const cpu_impl::PredictInput& x, std::size_t begin, std::si
   return end;
 }
 
+// Margins from `base_margin` (outputs floats) when `leaves` is false, else leaf indices.
 void RunOnDevice(const Device& device, std::span<const cpu_impl::PredictTree> trees,
                  const cpu_impl::PredictInput& x, std::span<const float> base_margin,
                  std::size_t outputs, bool leaves, std::span<float> out) {
@@ -119,20 +121,8 @@ void CheckCsrColumnsIncrease(const cpu_impl::PredictInput& x, std::size_t begin,
   }
 }
 
-// Margins from `base_margin` (outputs floats) when `leaves` is false, else leaf indices.
 void RequireCudaPrediction(const Device& device, int device_count) {
-  const std::string name = device.ToString();
-  if (!BuiltWithCuda()) {
-    throw InvalidInput(
-        fmt::format("device={}: this build predicts on the CPU only; set device=cpu", name));
-  }
-  if (device.ordinal >= device_count) {
-    throw InvalidInput(fmt::format(
-        "device={}: no such CUDA device; this machine has {} usable CUDA device{} (check "
-        "nvidia-smi, the driver and CUDA_VISIBLE_DEVICES); set device=cpu{}",
-        name, device_count, device_count == 1 ? "" : "s",
-        device_count > 0 ? fmt::format(" or device=cuda:0 .. cuda:{}", device_count - 1) : ""));
-  }
+  RequireCudaDevice(device, device_count, "predicts");
 }
 
 void PredictMarginsOnDevice(const Device& device, std::span<const cpu_impl::PredictTree> trees,

@@ -122,10 +122,6 @@ __global__ void LeafSegmentKernel(const std::uint32_t* rows, const LeafSegment* 
   }
 }
 
-}  // namespace
-
-namespace {
-
 ForestView ViewOf(const DeviceForest& forest) {
   return ForestView{forest.nodes.data(),
                     forest.tree_begin.data(),
