@@ -2,22 +2,27 @@
 
 #include <span>
 
+#include "engine/src/binned_views.h"
+
 namespace grove {
 
 DeviceBinnedMatrix::DeviceBinnedMatrix(const BinnedMatrix& bins)
-    : rows_(bins.Rows()), features_(bins.Features()), total_bins_(bins.Cuts().TotalBins()) {
-  const HistogramCuts& cuts = bins.Cuts();
+    : DeviceBinnedMatrix(BinnedViewOf(bins), CutsViewOf(bins.Cuts())) {}
+
+DeviceBinnedMatrix::DeviceBinnedMatrix(const BinnedView& bins, const CutsView& cuts)
+    : rows_(bins.rows), features_(bins.features), total_bins_(bins.total_bins) {
   const std::size_t cells = rows_ * features_;
-  if (bins.IsNarrow()) {
-    bins8_ = decltype(bins8_)::FromHost({bins.Bins8(), cells});
-  } else {
-    bins16_ = decltype(bins16_)::FromHost({bins.Bins16(), cells});
+  const std::size_t f = features_;
+  if (bins.bins8 != nullptr) {
+    bins8_ = decltype(bins8_)::FromHost({bins.bins8, cells});
+  } else if (bins.bins16 != nullptr) {
+    bins16_ = decltype(bins16_)::FromHost({bins.bins16, cells});
   }
-  offsets_ = decltype(offsets_)::FromHost(cuts.Offsets());
-  cut_values_ = decltype(cut_values_)::FromHost(cuts.AllValues());
-  cut_ptrs_ = decltype(cut_ptrs_)::FromHost(cuts.Ptrs());
-  min_values_ = decltype(min_values_)::FromHost(cuts.MinValues());
-  has_missing_ = decltype(has_missing_)::FromHost(cuts.MissingFlags());
+  offsets_ = decltype(offsets_)::FromHost({bins.feature_offsets, f + 1});
+  cut_values_ = decltype(cut_values_)::FromHost({cuts.cut_values, cuts.cut_ptrs[f]});
+  cut_ptrs_ = decltype(cut_ptrs_)::FromHost({cuts.cut_ptrs, f + 1});
+  min_values_ = decltype(min_values_)::FromHost({cuts.min_values, f});
+  has_missing_ = decltype(has_missing_)::FromHost({cuts.has_missing, f});
 }
 
 BinnedView DeviceBinnedMatrix::Bins() const {

@@ -20,6 +20,8 @@ class DeviceBinnedMatrix {
   /// Synchronous copies on the legacy default stream: callers that then queue kernels on a
   /// non-blocking stream synchronize the device first.
   explicit DeviceBinnedMatrix(const BinnedMatrix& bins);
+  /// The same from host views (the row-major bins; a column-major copy is not uploaded).
+  DeviceBinnedMatrix(const BinnedView& bins, const CutsView& cuts);
 
   BinnedView Bins() const;  ///< row-major bins and feature offsets, on the device
   CutsView Cuts() const;    ///< cut values, pointers, minima and missing flags, on the device
