@@ -17,6 +17,7 @@
 #include <utility>
 #include <vector>
 
+#include "kernels/common/auc_math.h"
 #include "metrics/common.h"
 #include "metrics/factories.h"
 #include "metrics/groups.h"
@@ -26,10 +27,6 @@ namespace grove::metric_impl {
 namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-
-double Trapezoid(double fp_prev, double fp, double tp_prev, double tp) {
-  return (fp - fp_prev) * (tp + tp_prev) * 0.5;
-}
 
 /// Area under the PR curve between two points, interpolated as in Keilwagen, Grosse & Grau
 /// 2014 (doi:10.1371/journal.pone.0092209), in XGBoost's form (auc.h, CalcDeltaPRAUC).
@@ -70,34 +67,24 @@ std::pair<double, double> SweepRuns(std::size_t begin, std::size_t end, double f
   return {fp, tp};
 }
 
-struct Curve {
-  double neg = 0, pos = 0, area = 0;
-};
-
 /// One binary problem over rows sorted by score, in fixed blocks that do not split ties.
 class SortedProblem {
  public:
   explicit SortedProblem(const ScoreOrder& order)
       : order_(order), bounds_(order.TieAlignedBlocks(kBlockRows)) {}
 
-  /// Totals and ROC area. Each block sums its trapezoids from a local origin; shifting a block
-  /// up by the positives before it adds (its negatives) × (those positives).
-  Curve Roc() const {
-    std::vector<Curve> part(Blocks());
+  /// Totals and ROC area: kernels/common/auc_math.h's sweep per block, blocks added in order
+  /// (the device's BinaryRocAuc adds the same blocks the same way).
+  RocCurve Roc() const {
+    std::vector<RocCurve> part(Blocks());
     ForEachIndex(Blocks(), Parallel(), [&](std::size_t b) {
-      Curve c;
-      const auto close = [&](double fpp, double fp, double tpp, double tp) {
-        c.area += Trapezoid(fpp, fp, tpp, tp);
-      };
-      std::tie(c.neg, c.pos) = Sweep(b, 0.0, 0.0, close);
-      part[b] = c;
+      part[b] = SweepRoc(bounds_[b], bounds_[b + 1], [&](std::size_t i) {
+        const ScoredRow& r = order_[i];
+        return RocRow{r.key, r.label, r.weight};
+      });
     });
-    Curve total;
-    for (const Curve& c : part) {
-      total.area += c.area + c.neg * total.pos;
-      total.pos += c.pos;
-      total.neg += c.neg;
-    }
+    RocCurve total;
+    for (const RocCurve& c : part) AddRocBlock(total, c);
     return total;
   }
 
@@ -152,8 +139,7 @@ double BinaryAuc(const MetricInput& in, bool roc) {
   order.Sort(roc ? "auc" : "aucpr", in.predictions, 1, 0, in.labels, in.weights, -1);
   const SortedProblem problem(order);
   if (!roc) return problem.Pr();
-  const Curve c = problem.Roc();
-  return c.neg > 0.0 && c.pos > 0.0 ? c.area / (c.neg * c.pos) : kNaN;
+  return FinishRoc(problem.Roc());
 }
 
 double MultiClassAuc(const MetricInput& in, bool roc) {
@@ -165,7 +151,7 @@ double MultiClassAuc(const MetricInput& in, bool roc) {
                static_cast<int>(c));
     const SortedProblem problem(order);
     if (roc) {
-      const Curve curve = problem.Roc();
+      const RocCurve curve = problem.Roc();
       if (!(curve.neg > 0.0 && curve.pos > 0.0)) return kNaN;
       sum += curve.area / curve.neg;  // = AUC_c × positives_c
       weight += curve.pos;

@@ -65,8 +65,7 @@ void CheckNotNaN(std::string_view metric, std::span<const float> predictions, st
   const std::size_t bad =
       FirstRow(predictions.size(), [&](std::size_t i) { return std::isnan(predictions[i]); });
   if (bad == predictions.size()) return;
-  throw InvalidInput(fmt::format("{}: prediction at row {}{} is NaN", metric, bad / outputs,
-                                 outputs > 1 ? fmt::format(", class {}", bad % outputs) : ""));
+  ThrowNaNPrediction(metric, bad / outputs, bad % outputs, outputs);
 }
 
 void ThrowBadLabel(std::string_view metric, std::size_t row, float label,
@@ -77,6 +76,12 @@ void ThrowBadLabel(std::string_view metric, std::size_t row, float label,
 }  // namespace grove::metric_impl
 
 namespace grove {
+
+void ThrowNaNPrediction(std::string_view metric, std::size_t row, std::size_t output,
+                        std::size_t outputs) {
+  throw InvalidInput(fmt::format("{}: prediction at row {}{} is NaN", metric, row,
+                                 outputs > 1 ? fmt::format(", class {}", output) : ""));
+}
 
 std::optional<RowMetric> RowFormOf(const Metric& metric) {
   const auto* function = dynamic_cast<const metric_impl::FunctionMetric*>(&metric);

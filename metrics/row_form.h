@@ -9,7 +9,9 @@
 // the others (auc, aucpr, ndcg, map, r2, f1, ...) have none.
 #pragma once
 
+#include <cstddef>
 #include <optional>
+#include <string_view>
 
 #include "grove/metrics.h"
 #include "kernels/common/metric_math.h"
@@ -19,5 +21,11 @@ namespace grove {
 /// The row form of a metric made by CreateMetric, with the parameters it was made with;
 /// nullopt for metrics that are not a weighted mean of row terms (or not made by grove).
 std::optional<RowMetric> RowFormOf(const Metric& metric);
+
+/// Throws the InvalidInput that the metrics which sort by prediction (auc, aucpr, ...) raise
+/// for a NaN prediction: "<metric>: prediction at row <row>[, class <output>] is NaN" (the
+/// class only when outputs > 1). For device metrics that find the NaN themselves.
+[[noreturn]] void ThrowNaNPrediction(std::string_view metric, std::size_t row, std::size_t output,
+                                     std::size_t outputs);
 
 }  // namespace grove

@@ -261,7 +261,8 @@ void BM_CudaEvalRound(benchmark::State& state) {
   for (auto _ : state) {
     TransformMargins(stream.View(), math, d_margins.data(), rows, d_predictions.data());
     if (auc) {
-      value = BinaryRocAuc(stream.View(), d_predictions.data(), d_labels.data(), nullptr, rows);
+      value =
+          BinaryRocAuc(stream.View(), d_predictions.data(), d_labels.data(), nullptr, rows).value;
     } else {
       const RowMetricSums sums = SumRowMetric(stream.View(), logloss, d_predictions.data(), 1,
                                               d_labels.data(), nullptr, rows);

@@ -169,10 +169,13 @@ std::vector<EvalResult> CudaEvaluator::Evaluate() {
           value = FinishRowMetric(set.forms[m], sums.weighted, sums.weight);
           break;
         }
-        case Where::kAuc:
-          value =
+        case Where::kAuc: {
+          const cuda_impl::BinaryRocAucResult auc =
               cuda_impl::BinaryRocAuc(stream, predictions_.data(), d_labels, d_weights, set.rows);
+          if (auc.nan_row) ThrowNaNPrediction(metric.Name(), *auc.nan_row, 0, 1);
+          value = auc.value;
           break;
+        }
         case Where::kHost: {
           if (!copied) {  // once per set and round, whatever the number of host metrics
             host_predictions_.resize(set.rows * k);

@@ -9,7 +9,8 @@
 //
 // The row-mean metrics (metrics/row_form.h: rmse, logloss, error, mlogloss, merror, ...) sum
 // the host's row terms in the host's blocks (cuda_impl::SumRowMetric), and binary auc without
-// query groups sorts on the device (cuda_impl::BinaryRocAuc). Any other metric (aucpr, ndcg,
+// query groups sorts and sweeps on the device (cuda_impl::BinaryRocAuc; a NaN score is refused
+// with the host metric's message). Any other metric (aucpr, ndcg,
 // map, r2, f1, multi-class auc, ...) copies its set's transformed predictions back once per
 // round and runs on the host; the constructor logs which. Before training, each device metric
 // is also evaluated once on the host from the initial margins, so that bad labels get the CPU

@@ -1,16 +1,16 @@
-// CUDA binary ROC AUC, metrics/auc.cc's definition: rows in descending score order (a stable
-// radix sort of order-preserving keys, so ties keep row order), cumulative positive and negative
-// weight by inclusive scans in double, and one trapezoid per run of equal scores, closed at the
-// run's last row from the cumulative weights at the previous run's end.
-#include <thrust/iterator/counting_iterator.h>
-#include <thrust/iterator/transform_iterator.h>
-
+// CUDA binary ROC AUC, bit for bit metrics/auc.cc's: rows in descending score order (a stable
+// radix sort of order-preserving keys, so ties keep row order, as the host's sort), then
+// kernels/common/auc_math.h's sweep over the host's blocks (kMetricBlockRows-row blocks moved
+// forward to the next tie-run start), one thread per block, and the blocks added in order by one
+// thread. The host adds the same doubles in the same order, whatever the weights. The blocks
+// are found in parallel (auc_math.h's RocBlockEnd); the sweep is sequential within a block, as
+// on the host, so a round costs about one 16,384-row pass per thread.
 #include <cmath>
 #include <cub/device/device_radix_sort.cuh>
-#include <cub/device/device_reduce.cuh>
-#include <cub/device/device_scan.cuh>
 #include <limits>
 
+#include "kernels/common/auc_math.h"
+#include "kernels/common/metric_math.h"
 #include "kernels/cuda/kernels.h"
 #include "kernels/cuda/launch.cuh"
 
@@ -18,29 +18,13 @@ namespace grove::cuda_impl {
 namespace {
 
 constexpr std::uint32_t kThreads = 256;
-
-struct Cumulative {
-  double tp;
-  double fp;
-};
-
-struct AddCumulative {
-  __host__ __device__ Cumulative operator()(const Cumulative& a, const Cumulative& b) const {
-    return Cumulative{a.tp + b.tp, a.fp + b.fp};
-  }
-};
-
-struct MaxIndex {
-  __host__ __device__ std::uint32_t operator()(std::uint32_t a, std::uint32_t b) const {
-    return a > b ? a : b;
-  }
-};
-
-// metrics/score_order.cc's DescendingKey: ascending keys are descending scores, -0 == +0.
+// metrics/score_order.cc's DescendingKey: ascending keys are descending scores, -0 == +0. Also
+// finds the first NaN score, which the host metric refuses.
 __global__ void KeyKernel(const float* scores, std::size_t rows, std::uint32_t* keys,
-                          std::uint32_t* ids) {
+                          std::uint32_t* ids, unsigned long long* first_nan) {
   for (std::size_t i = blockIdx.x * std::size_t{blockDim.x} + threadIdx.x; i < rows;
        i += std::size_t{gridDim.x} * blockDim.x) {
+    if (isnan(scores[i])) atomicMin(first_nan, static_cast<unsigned long long>(i));
     const float f = scores[i] == 0.0f ? 0.0f : scores[i];
     const std::uint32_t bits = __float_as_uint(f);
     const std::uint32_t ascending = (bits & 0x80000000u) != 0 ? ~bits : (bits | 0x80000000u);
@@ -49,78 +33,93 @@ __global__ void KeyKernel(const float* scores, std::size_t rows, std::uint32_t* 
   }
 }
 
-__global__ void WeightKernel(const std::uint32_t* keys, const std::uint32_t* ids,
-                             const float* labels, const float* weights, std::size_t rows,
-                             Cumulative* weight, std::uint32_t* run_start) {
+// Gathers each sorted row's label and weight (1 without weights, as the host's WeightAt), and
+// records in block_begin[b] the first tie-run start among the rows of block b (auc_math.h).
+__global__ void RowKernel(const std::uint32_t* keys, const std::uint32_t* ids, const float* labels,
+                          const float* weights, std::size_t rows, float2* label_weight,
+                          std::uint32_t* block_begin) {
   for (std::size_t i = blockIdx.x * std::size_t{blockDim.x} + threadIdx.x; i < rows;
        i += std::size_t{gridDim.x} * blockDim.x) {
-    const double y = labels[ids[i]];
-    const double w = weights != nullptr ? weights[ids[i]] : 1.0f;
-    weight[i] = Cumulative{y * w, (1.0 - y) * w};
-    run_start[i] = (i == 0 || keys[i] != keys[i - 1]) ? static_cast<std::uint32_t>(i) : 0U;
+    const std::uint32_t id = ids[i];
+    label_weight[i] = make_float2(labels[id], weights != nullptr ? weights[id] : 1.0f);
+    if (i == 0 || keys[i] != keys[i - 1]) {
+      atomicMin(block_begin + i / kMetricBlockRows, static_cast<std::uint32_t>(i));
+    }
   }
 }
 
-struct Trapezoid {
-  const std::uint32_t* keys;
-  const Cumulative* cumulative;
-  const std::uint32_t* run_start;
-  std::size_t rows;
-  __host__ __device__ double operator()(std::size_t i) const {
-    if (i + 1 < rows && keys[i + 1] == keys[i]) return 0.0;  // not the end of a run
-    const std::uint32_t s = run_start[i];
-    const Cumulative prev = s == 0 ? Cumulative{0.0, 0.0} : cumulative[s - 1];
-    const Cumulative now = cumulative[i];
-    return (now.fp - prev.fp) * (now.tp + prev.tp) * 0.5;
+// One thread per block: its rows run from its first tie-run start to the next non-empty block's.
+__global__ void SweepKernel(const std::uint32_t* keys, const float2* label_weight,
+                            const std::uint32_t* block_begin, std::size_t blocks,
+                            std::size_t rows, RocCurve* part) {
+  for (std::size_t b = blockIdx.x * std::size_t{blockDim.x} + threadIdx.x; b < blocks;
+       b += std::size_t{gridDim.x} * blockDim.x) {
+    const std::uint32_t begin = block_begin[b];
+    if (begin == kEmptyRocBlock) {
+      part[b] = RocCurve{};
+      continue;
+    }
+    part[b] = SweepRoc(begin, RocBlockEnd(block_begin, blocks, b, rows), [&](std::size_t i) {
+      const float2 lw = label_weight[i];
+      return RocRow{keys[i], lw.x, lw.y};
+    });
   }
-};
+}
+
+// The host's running total, block after block (an empty block adds exact zeros).
+__global__ void TotalKernel(const RocCurve* part, std::size_t blocks, RocCurve* total) {
+  RocCurve sum;
+  for (std::size_t b = 0; b < blocks; ++b) AddRocBlock(sum, part[b]);
+  *total = sum;
+}
 
 }  // namespace
 
-double BinaryRocAuc(StreamView stream, const float* d_scores, const float* d_labels,
-                    const float* d_weights, std::size_t rows) {
-  const double nan = std::numeric_limits<double>::quiet_NaN();
-  if (rows == 0) return nan;
+BinaryRocAucResult BinaryRocAuc(StreamView stream, const float* d_scores, const float* d_labels,
+                                const float* d_weights, std::size_t rows) {
+  BinaryRocAucResult result;
+  result.value = std::numeric_limits<double>::quiet_NaN();
+  if (rows == 0) return result;
   GROVE_CHECK(rows < INT32_MAX, "the CUDA AUC handles fewer than 2^31 rows");
   const cudaStream_t s = detail::ToCuda(stream);
   const int n = static_cast<int>(rows);
+  const std::size_t blocks = (rows + kMetricBlockRows - 1) / kMetricBlockRows;
   detail::ScratchBuffer<std::uint32_t> keys_in(s, rows), keys(s, rows), ids_in(s, rows),
-      ids(s, rows);
-  const std::uint32_t blocks = GridBlocks(rows, kThreads, 65535);
-  KeyKernel<<<blocks, kThreads, 0, s>>>(d_scores, rows, keys_in.data(), ids_in.data());
+      ids(s, rows), block_begin(s, blocks);
+  detail::ScratchBuffer<unsigned long long> first_nan(s, 1);
+  detail::ScratchBuffer<float2> label_weight(s, rows);
+  detail::ScratchBuffer<RocCurve> part(s, blocks), total(s, 1);
+  GROVE_CUDA_CHECK(cudaMemsetAsync(first_nan.data(), 0xFF, sizeof(unsigned long long), s));
+  GROVE_CUDA_CHECK(cudaMemsetAsync(block_begin.data(), 0xFF, blocks * sizeof(std::uint32_t), s));
+  const std::uint32_t grid = GridBlocks(rows, kThreads, 65535);
+  KeyKernel<<<grid, kThreads, 0, s>>>(d_scores, rows, keys_in.data(), ids_in.data(),
+                                      first_nan.data());
   GROVE_CUDA_CHECK_LAUNCH("KeyKernel");
   detail::WithTempStorage(s, [&](void* temp, std::size_t& bytes) {
     return cub::DeviceRadixSort::SortPairs(temp, bytes, keys_in.data(), keys.data(), ids_in.data(),
                                            ids.data(), n, 0, 32, s);
   });
-  detail::ScratchBuffer<Cumulative> weight(s, rows), cumulative(s, rows);
-  detail::ScratchBuffer<std::uint32_t> starts(s, rows), run_start(s, rows);
-  WeightKernel<<<blocks, kThreads, 0, s>>>(keys.data(), ids.data(), d_labels, d_weights, rows,
-                                           weight.data(), starts.data());
-  GROVE_CUDA_CHECK_LAUNCH("WeightKernel");
-  detail::WithTempStorage(s, [&](void* temp, std::size_t& bytes) {
-    return cub::DeviceScan::InclusiveScan(temp, bytes, weight.data(), cumulative.data(),
-                                          AddCumulative{}, n, s);
-  });
-  detail::WithTempStorage(s, [&](void* temp, std::size_t& bytes) {
-    return cub::DeviceScan::InclusiveScan(temp, bytes, starts.data(), run_start.data(), MaxIndex{},
-                                          n, s);
-  });
-  const auto areas = thrust::make_transform_iterator(
-      thrust::counting_iterator<std::size_t>(0),
-      Trapezoid{keys.data(), cumulative.data(), run_start.data(), rows});
-  detail::ScratchBuffer<double> area(s, 1);
-  detail::WithTempStorage(s, [&](void* temp, std::size_t& bytes) {
-    return cub::DeviceReduce::Sum(temp, bytes, areas, area.data(), n, s);
-  });
-  double h_area = 0.0;
-  Cumulative h_total{};
+  RowKernel<<<grid, kThreads, 0, s>>>(keys.data(), ids.data(), d_labels, d_weights, rows,
+                                      label_weight.data(), block_begin.data());
+  GROVE_CUDA_CHECK_LAUNCH("RowKernel");
+  SweepKernel<<<GridBlocks(blocks, kThreads, 65535), kThreads, 0, s>>>(
+      keys.data(), label_weight.data(), block_begin.data(), blocks, rows, part.data());
+  GROVE_CUDA_CHECK_LAUNCH("SweepKernel");
+  TotalKernel<<<1, 1, 0, s>>>(part.data(), blocks, total.data());
+  GROVE_CUDA_CHECK_LAUNCH("TotalKernel");
+  RocCurve h_total;
+  unsigned long long h_first_nan = 0;
   GROVE_CUDA_CHECK(
-      cudaMemcpyAsync(&h_area, area.data(), sizeof(double), cudaMemcpyDeviceToHost, s));
-  GROVE_CUDA_CHECK(cudaMemcpyAsync(&h_total, cumulative.data() + rows - 1, sizeof(Cumulative),
+      cudaMemcpyAsync(&h_total, total.data(), sizeof(RocCurve), cudaMemcpyDeviceToHost, s));
+  GROVE_CUDA_CHECK(cudaMemcpyAsync(&h_first_nan, first_nan.data(), sizeof(h_first_nan),
                                    cudaMemcpyDeviceToHost, s));
   GROVE_CUDA_CHECK(cudaStreamSynchronize(s));  // the metric is a host value
-  return h_total.fp > 0.0 && h_total.tp > 0.0 ? h_area / (h_total.fp * h_total.tp) : nan;
+  if (h_first_nan != std::numeric_limits<unsigned long long>::max()) {
+    result.nan_row = static_cast<std::size_t>(h_first_nan);
+    return result;
+  }
+  result.value = FinishRoc(h_total);
+  return result;
 }
 
 }  // namespace grove::cuda_impl

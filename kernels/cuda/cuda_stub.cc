@@ -111,7 +111,7 @@ void UpdatePredictionCache(StreamView, const std::uint32_t*, std::span<const Lea
                            float*) {
   NoCuda();
 }
-double BinaryRocAuc(StreamView, const float*, const float*, const float*, std::size_t) {
+BinaryRocAucResult BinaryRocAuc(StreamView, const float*, const float*, const float*, std::size_t) {
   NoCuda();
 }
 void AddTreeMargins(StreamView, std::span<const FlatNode>, const DeviceMatrix&, int, int, float*) {

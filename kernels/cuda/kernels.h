@@ -20,6 +20,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -276,14 +277,18 @@ void FindForestSplits(StreamView stream, const ForestSplitBatch& batch,
 
 // ---- metrics ---------------------------------------------------------------------------------
 
-/// Binary ROC AUC as metrics/auc.cc computes it (descending scores, ties in one trapezoid; a row
-/// counts label * weight positive and (1 - label) * weight negative): CUB radix sort of the
-/// score keys, scans of the weights, one trapezoid per run of equal scores. NaN when a class
-/// has no weight. Bit-identical to the CPU when all weights and labels are integers (every
-/// partial sum is exact then); otherwise the sums are grouped differently (within ~1e-12
-/// relative). Scores must not be NaN. Synchronizes.
-double BinaryRocAuc(StreamView stream, const float* d_scores, const float* d_labels,
-                    const float* d_weights, std::size_t rows);
+struct BinaryRocAucResult {
+  double value = 0.0;                  ///< the AUC; NaN when a class has no weight or no rows
+  std::optional<std::size_t> nan_row;  ///< the first row whose score is NaN (value unset then)
+};
+
+/// Binary ROC AUC as metrics/auc.cc computes it, bit for bit: a stable CUB radix sort of the
+/// score keys, then kernels/common/auc_math.h's sweep over the host's tie-aligned blocks (one
+/// thread per kMetricBlockRows-row block) and the blocks added in the host's order. A row
+/// counts label * weight positive and (1 - label) * weight negative. A NaN score gives no value
+/// but the first NaN row, which the host metric refuses by name. Synchronizes.
+BinaryRocAucResult BinaryRocAuc(StreamView stream, const float* d_scores, const float* d_labels,
+                                const float* d_weights, std::size_t rows);
 
 /// cpu_impl::TransformMargins: d_out = the objective's outputs of d_margins (rows x num_class
 /// for kSoftmax, else rows), with objective_math.h's TransformMargin and SoftmaxRow. d_out may

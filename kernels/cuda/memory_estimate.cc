@@ -6,6 +6,8 @@
 #include <utility>
 
 #include "grove/errors.h"
+#include "kernels/common/auc_math.h"
+#include "kernels/common/metric_math.h"
 
 namespace grove::cuda_impl {
 namespace {
@@ -13,6 +15,7 @@ namespace {
 constexpr std::uint64_t kGradientPairBytes = 8;  // float grad + float hess
 constexpr std::uint64_t kGradientSumBytes = 16;  // int64 grad + int64 hess
 constexpr std::uint64_t kSplitCandidateBytes = 80;
+constexpr std::uint64_t kRocCurveBytes = sizeof(RocCurve);
 
 // Saturating arithmetic: absurd shapes must produce a huge estimate, not a wrapped small one.
 std::uint64_t Mul(std::uint64_t a, std::uint64_t b) {
@@ -65,9 +68,11 @@ MemoryEstimate EstimateTrainingMemory(const TrainingShape& shape) {
   add("split search scratch",
       Mul(Mul(nodes, std::max<std::uint64_t>(shape.features, 1)), kSplitCandidateBytes));
   // One set is evaluated at a time: its transformed predictions, and AUC's keys and row ids
-  // (double-buffered for the radix sort), weights and their scan (double pairs) and run starts
-  // (56 bytes a row; more than the row-mean metrics' 8-byte terms).
-  add("metric buffers", Mul(shape.metric_rows, Add(56, Mul(k, 4))));
+  // (double-buffered for the radix sort) and sorted labels and weights, 24 bytes a row (more
+  // than the row-mean metrics' 8-byte terms), plus a start and a curve per 16,384-row block.
+  const std::uint64_t auc_blocks = (shape.metric_rows + kMetricBlockRows - 1) / kMetricBlockRows;
+  add("metric buffers",
+      Add(Mul(shape.metric_rows, Add(24, Mul(k, 4))), Mul(auc_blocks, 4 + kRocCurveBytes)));
   add("evaluation sets (features, labels, weights, caches)",
       Add(shape.eval_feature_bytes, Mul(shape.eval_rows, Add(Mul(k, 4), 8))));
   add("cuts and offsets", Add(Mul(shape.total_bins, 4), Mul(shape.features, 16)));

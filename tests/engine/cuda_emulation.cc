@@ -10,10 +10,13 @@
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <limits>
+#include <span>
 #include <vector>
 
 #include "grove/errors.h"
 #include "grove/metrics.h"
+#include "kernels/common/auc_math.h"
 #include "kernels/common/counter_random.h"
 #include "kernels/cuda/device.h"
 #include "kernels/cuda/device_buffer.h"
@@ -22,8 +25,9 @@
 #include "kernels/gradient.h"
 #include "kernels/histogram.h"
 #include "kernels/impurity_split.h"
-#include "kernels/subset_histogram.h"
 #include "kernels/split.h"
+#include "kernels/subset_histogram.h"
+#include "metrics/score_order.h"
 
 namespace grove::cuda_impl {
 namespace {
@@ -280,13 +284,41 @@ RowMetricSums SumRowMetric(StreamView, const RowMetric& form, const float* d_pre
   return total;
 }
 
-double BinaryRocAuc(StreamView, const float* d_scores, const float* d_labels,
-                    const float* d_weights, std::size_t rows) {
-  MetricInput input;
-  input.predictions = std::span(d_scores, rows);
-  input.labels = std::span(d_labels, rows);
-  if (d_weights != nullptr) input.weights = std::span(d_weights, rows);
-  return CreateMetric("auc")->Evaluate(input);
+// The device's steps on the host: a stable sort by score key (the host metric's ScoreOrder, as
+// CUB's radix sort orders), the blocks found as auc.cu's RowKernel finds them, one sweep per
+// block and the blocks added in order. The tests compare it with the host metric, whose blocks
+// come from TieAlignedBlocks instead.
+BinaryRocAucResult BinaryRocAuc(StreamView, const float* d_scores, const float* d_labels,
+                                const float* d_weights, std::size_t rows) {
+  BinaryRocAucResult result;
+  result.value = std::numeric_limits<double>::quiet_NaN();
+  if (rows == 0) return result;
+  const auto nan = std::find_if(d_scores, d_scores + rows, [](float s) { return std::isnan(s); });
+  if (nan != d_scores + rows) {
+    result.nan_row = static_cast<std::size_t>(nan - d_scores);
+    return result;
+  }
+  metric_impl::ScoreOrder order;
+  order.Sort("auc", std::span(d_scores, rows), 1, 0, std::span(d_labels, rows),
+             d_weights != nullptr ? std::span(d_weights, rows) : std::span<const float>(), -1);
+  const std::size_t blocks = (rows + kMetricBlockRows - 1) / kMetricBlockRows;
+  std::vector<std::uint32_t> begin(blocks, kEmptyRocBlock);
+  for (std::size_t i = 0; i < rows; ++i) {
+    std::uint32_t& b = begin[i / kMetricBlockRows];
+    if (i == 0 || order[i].key != order[i - 1].key) b = std::min(b, static_cast<std::uint32_t>(i));
+  }
+  RocCurve total;
+  for (std::size_t b = 0; b < blocks; ++b) {
+    RocCurve part;
+    if (begin[b] != kEmptyRocBlock) {
+      part = SweepRoc(begin[b], RocBlockEnd(begin.data(), blocks, b, rows), [&](std::size_t i) {
+        return RocRow{order[i].key, order[i].label, order[i].weight};
+      });
+    }
+    AddRocBlock(total, part);
+  }
+  result.value = FinishRoc(total);
+  return result;
 }
 
 void SumForestNodes(StreamView, const GradientSum* d_values, std::size_t pairs,

@@ -1,8 +1,7 @@
-// [cuda] prediction over flat trees, prediction-cache updates and the device AUC, compared with
-// cpu_impl::PredictMargins, the booster's cache loop and the CPU "auc" metric.
+// [cuda] prediction over flat trees and prediction-cache updates, compared with
+// cpu_impl::PredictMargins and the booster's cache loop (the device AUC: cuda_auc_test.cc).
 #include <algorithm>
 #include <catch2/catch.hpp>
-
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -10,7 +9,6 @@
 #include <random>
 
 #include "cuda_fixture.h"
-#include "grove/metrics.h"
 #include "kernels/cuda/kernels.h"
 #include "kernels/predict.h"
 
@@ -130,36 +128,4 @@ TEST_CASE("CUDA prediction-cache updates equal the booster's loops", "[cuda]") {
   stream.Synchronize();
   for (std::size_t r = 0; r < rows; ++r) cpu[r * outputs + 2] += contribution[r * outputs + 2];
   CHECK(d_margins.ToHost() == cpu);
-}
-
-TEST_CASE("CUDA AUC equals the CPU metric", "[cuda]") {
-  const bool weighted = GENERATE(false, true);
-  const std::size_t rows = GENERATE(std::size_t{7}, std::size_t{300'000});
-  std::mt19937_64 rng(rows + (weighted ? 1 : 0));
-  std::vector<float> scores(rows), labels(rows), weights;
-  for (std::size_t i = 0; i < rows; ++i) {
-    // Few distinct scores (many ties), -0 and +0 among them.
-    const int level = static_cast<int>(rng() % 41) - 20;
-    scores[i] = level == 0 ? (rng() % 2 == 0 ? 0.0f : -0.0f) : static_cast<float>(level) * 0.05f;
-    labels[i] = (rng() % 100) < static_cast<unsigned>(50 + 2 * level) ? 1.0f : 0.0f;
-    if (weighted) weights.push_back(std::uniform_real_distribution<float>(0.1f, 3.0f)(rng));
-  }
-  labels[0] = 1.0f;
-  labels[1] = 0.0f;
-  MetricInput in;
-  in.predictions = scores;
-  in.labels = labels;
-  in.weights = weights;
-  const double cpu = CreateMetric("auc")->Evaluate(in);
-  const auto d_scores = test::ToDevice(scores);
-  const auto d_labels = test::ToDevice(labels);
-  const auto d_weights = test::ToDevice(weights);
-  const Stream stream;
-  const double gpu = BinaryRocAuc(stream.View(), d_scores.data(), d_labels.data(),
-                                  weighted ? d_weights.data() : nullptr, rows);
-  if (weighted) {
-    CHECK(gpu == Approx(cpu).epsilon(1e-12));  // sums grouped differently (kernels.h)
-  } else {
-    CHECK(gpu == cpu);  // integer sums: exact on both devices
-  }
 }

@@ -1,0 +1,91 @@
+// kernels/common/auc_math.h — the binary ROC AUC sweep, shared by metrics/auc.cc (the host
+// metric) and kernels/cuda/auc.cu (its device twin used while training on a GPU), so that both
+// add the same doubles in the same order and agree bit for bit.
+//
+//   // rows sorted by descending score, cut into blocks that do not split a run of equal scores
+//   RocCurve total;
+//   for (each block [begin, end)) AddRocBlock(total, SweepRoc(begin, end, row));
+//   double auc = FinishRoc(total);   // NaN when a class has no weight
+//
+// A row with label y and weight w counts y·w positive and (1 - y)·w negative; each run of equal
+// scores closes one trapezoid (ties score as in scikit-learn's roc_auc_score). A block sums its
+// trapezoids from a local origin; shifting it up by the positives before it adds (its
+// negatives) × (those positives), which AddRocBlock does.
+#pragma once
+
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+
+#include "kernels/common/gradient.h"  // GROVE_HOST_DEVICE
+
+namespace grove {
+
+struct RocCurve {
+  double neg = 0.0;   ///< Σ (1 - y)·w
+  double pos = 0.0;   ///< Σ y·w
+  double area = 0.0;  ///< Σ trapezoids, in units of neg × pos
+};
+
+/// One sorted row as the sweep reads it: its score key (equal keys are one tie run) and its
+/// label and weight.
+struct RocRow {
+  std::uint32_t key;
+  float label;
+  float weight;
+};
+
+/// Rows [begin, end) of a descending-score order, `end` at the end of a tie run: their totals
+/// and trapezoid area from a local origin. row(i) returns the RocRow at sorted position i.
+template <class Row>
+GROVE_HOST_DEVICE RocCurve SweepRoc(std::size_t begin, std::size_t end, const Row& row) {
+  RocCurve c;
+  double fp_prev = 0.0, tp_prev = 0.0;
+  std::uint32_t key_prev = 0;
+  for (std::size_t i = begin; i < end; ++i) {
+    const RocRow r = row(i);
+    if (i > begin && r.key != key_prev) {
+      c.area += (c.neg - fp_prev) * (c.pos + tp_prev) * 0.5;
+      fp_prev = c.neg;
+      tp_prev = c.pos;
+    }
+    const double y = r.label;
+    const double w = r.weight;
+    c.pos += y * w;
+    c.neg += (1.0 - y) * w;
+    key_prev = r.key;
+  }
+  if (end > begin) c.area += (c.neg - fp_prev) * (c.pos + tp_prev) * 0.5;
+  return c;
+}
+
+/// Appends the next block's curve to the running total (blocks in sorted order).
+GROVE_HOST_DEVICE inline void AddRocBlock(RocCurve& total, const RocCurve& block) {
+  total.area += block.area + block.neg * total.pos;
+  total.pos += block.pos;
+  total.neg += block.neg;
+}
+
+/// The device's blocks (kernels/cuda/auc.cu), which need no sequential pass to find: block b
+/// holds the tie runs that start among rows [b·B, (b+1)·B), B = kMetricBlockRows, and
+/// begin[b] is the first such start, or kEmptyRocBlock. The non-empty ones are exactly
+/// metrics/score_order.h's TieAlignedBlocks(B), and an empty block adds exact zeros.
+inline constexpr std::uint32_t kEmptyRocBlock = 0xFFFFFFFFu;
+
+/// Where non-empty block b ends: the next non-empty block's begin, or `rows`.
+GROVE_HOST_DEVICE inline std::size_t RocBlockEnd(const std::uint32_t* begin, std::size_t blocks,
+                                                 std::size_t b, std::size_t rows) {
+  for (std::size_t next = b + 1; next < blocks; ++next) {
+    if (begin[next] != kEmptyRocBlock) return begin[next];
+  }
+  return rows;
+}
+
+/// The AUC of a whole curve; NaN when either class has no weight.
+inline double FinishRoc(const RocCurve& c) {
+  return c.neg > 0.0 && c.pos > 0.0 ? c.area / (c.neg * c.pos)
+                                    : std::numeric_limits<double>::quiet_NaN();
+}
+
+}  // namespace grove
