@@ -145,24 +145,22 @@ double BinaryAuc(const MetricInput& in, bool roc) {
 double MultiClassAuc(const MetricInput& in, bool roc) {
   const std::size_t classes = in.num_outputs;
   ScoreOrder order;
-  double sum = 0, weight = 0;
+  OneVsRestRoc ovr;   // shared with the device's evaluation (auc_math.h)
+  double pr_sum = 0;  // PR AUCs: a plain mean
   for (std::size_t c = 0; c < classes; ++c) {
     order.Sort(roc ? "auc" : "aucpr", in.predictions, classes, c, in.labels, in.weights,
                static_cast<int>(c));
     const SortedProblem problem(order);
     if (roc) {
-      const RocCurve curve = problem.Roc();
-      if (!(curve.neg > 0.0 && curve.pos > 0.0)) return kNaN;
-      sum += curve.area / curve.neg;  // = AUC_c × positives_c
-      weight += curve.pos;
+      ovr.Add(problem.Roc());
+      if (ovr.Undefined()) return kNaN;
     } else {
       const double area = problem.Pr();
       if (std::isnan(area)) return kNaN;
-      sum += area;
-      weight += 1.0;
+      pr_sum += area;
     }
   }
-  return weight > 0.0 ? sum / weight : kNaN;
+  return roc ? ovr.Finish() : pr_sum / static_cast<double>(classes);
 }
 
 /// XGBoost's GroupRankingROC: documents sorted by label (descending, stable), then every pair

@@ -237,8 +237,8 @@ void BM_CudaPredict(benchmark::State& state) {
 
 // One round's evaluation of one set on the device (engine/src/cuda_eval.h): the sigmoid
 // transform, then logloss (SumRowMetric: row terms, then sequential 16384-row block sums, the
-// host's order) or binary auc (BinaryRocAuc: a sort). Bytes: margins read, predictions written
-// and read, labels read.
+// host's order) or binary auc (RocCurveOf: a sort and a sweep). Bytes: margins read, predictions
+// written and read, labels read.
 void BM_CudaEvalRound(benchmark::State& state) {
   const auto rows = static_cast<std::size_t>(state.range(0));
   const bool auc = state.range(1) != 0;
@@ -261,8 +261,9 @@ void BM_CudaEvalRound(benchmark::State& state) {
   for (auto _ : state) {
     TransformMargins(stream.View(), math, d_margins.data(), rows, d_predictions.data());
     if (auc) {
-      value =
-          BinaryRocAuc(stream.View(), d_predictions.data(), d_labels.data(), nullptr, rows).value;
+      value = FinishRoc(
+          RocCurveOf(stream.View(), d_predictions.data(), 1, 0, d_labels.data(), -1, nullptr, rows)
+              .curve);
     } else {
       const RowMetricSums sums = SumRowMetric(stream.View(), logloss, d_predictions.data(), 1,
                                               d_labels.data(), nullptr, rows);

@@ -3,11 +3,14 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <optional>
+#include <vector>
 
 #include "engine/src/cuda_predict.h"
 #include "engine/src/predict_views.h"
 #include "grove/errors.h"
 #include "grove/log.h"
+#include "kernels/common/auc_math.h"
 #include "kernels/cuda/forest_layout.h"
 #include "metrics/row_form.h"
 
@@ -57,7 +60,7 @@ CudaEvaluator::CudaEvaluator(const CudaSession& session, const Context& ctx,
       Where where = Where::kHost;
       if (form.has_value()) {
         where = Where::kRowForm;
-      } else if (metric->Name() == "auc" && outputs_ == 1 && input.groups.empty()) {
+      } else if (metric->Name() == "auc" && input.groups.empty()) {
         where = Where::kAuc;
       }
       set.where.push_back(where);
@@ -145,6 +148,27 @@ void CudaEvaluator::AddTree(const Tree& tree, int output) {
   }
 }
 
+double CudaEvaluator::DeviceAuc(const Metric& metric, const float* d_labels, const float* d_weights,
+                                std::size_t rows) const {
+  const auto k = static_cast<std::size_t>(outputs_);
+  // One curve per class (one in the binary case); the first NaN over all classes is the
+  // host's first NaN in row-major order.
+  std::optional<std::size_t> nan_index;
+  std::vector<RocCurve> curves;
+  for (std::size_t c = 0; c < k; ++c) {
+    const cuda_impl::DeviceRocCurve r =
+        cuda_impl::RocCurveOf(session_.Stream(), predictions_.data(), k, c, d_labels,
+                              k == 1 ? -1 : static_cast<int>(c), d_weights, rows);
+    if (r.nan_index) nan_index = std::min(nan_index.value_or(*r.nan_index), *r.nan_index);
+    curves.push_back(r.curve);
+  }
+  if (nan_index) ThrowNaNPrediction(metric.Name(), *nan_index / k, *nan_index % k, k);
+  if (k == 1) return FinishRoc(curves.front());
+  OneVsRestRoc ovr;
+  for (const RocCurve& curve : curves) ovr.Add(curve);
+  return ovr.Finish();
+}
+
 std::vector<EvalResult> CudaEvaluator::Evaluate() {
   const cuda_impl::DeviceGuard guard(session_.Ordinal());
   const cuda_impl::StreamView stream = session_.Stream();
@@ -169,13 +193,9 @@ std::vector<EvalResult> CudaEvaluator::Evaluate() {
           value = FinishRowMetric(set.forms[m], sums.weighted, sums.weight);
           break;
         }
-        case Where::kAuc: {
-          const cuda_impl::BinaryRocAucResult auc =
-              cuda_impl::BinaryRocAuc(stream, predictions_.data(), d_labels, d_weights, set.rows);
-          if (auc.nan_row) ThrowNaNPrediction(metric.Name(), *auc.nan_row, 0, 1);
-          value = auc.value;
+        case Where::kAuc:
+          value = DeviceAuc(metric, d_labels, d_weights, set.rows);
           break;
-        }
         case Where::kHost: {
           if (!copied) {  // once per set and round, whatever the number of host metrics
             host_predictions_.resize(set.rows * k);

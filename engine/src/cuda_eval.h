@@ -8,10 +8,10 @@
 //   std::vector<EvalResult> r = eval.Evaluate();  // each round, sets x metrics in order
 //
 // The row-mean metrics (metrics/row_form.h: rmse, logloss, error, mlogloss, merror, ...) sum
-// the host's row terms in the host's blocks (cuda_impl::SumRowMetric), and binary auc without
-// query groups sorts and sweeps on the device (cuda_impl::BinaryRocAuc; a NaN score is refused
-// with the host metric's message). Any other metric (aucpr, ndcg,
-// map, r2, f1, multi-class auc, ...) copies its set's transformed predictions back once per
+// the host's row terms in the host's blocks (cuda_impl::SumRowMetric), and auc without query
+// groups (binary, or multi-class one class at a time) sorts and sweeps on the device
+// (cuda_impl::RocCurveOf; a NaN score is refused with the host metric's message). Any other
+// metric (aucpr, ndcg, map, r2, f1, ...) copies its set's transformed predictions back once per
 // round and runs on the host; the constructor logs which. Before training, each device metric
 // is also evaluated once on the host from the initial margins, so that bad labels get the CPU
 // metric's message (labels do not change during training).
@@ -86,6 +86,9 @@ class CudaEvaluator {
 
   void Upload(Set& set);
   void CheckOnHost(const Set& set, const Context& ctx, const Objective& transform) const;
+  /// auc of predictions_ (rows x outputs_): binary, or one class against the rest per class.
+  double DeviceAuc(const Metric& metric, const float* d_labels, const float* d_weights,
+                   std::size_t rows) const;
 
   const CudaSession& session_;
   ObjectiveMath math_;

@@ -88,4 +88,27 @@ inline double FinishRoc(const RocCurve& c) {
                                     : std::numeric_limits<double>::quiet_NaN();
 }
 
+/// Multi-class ROC AUC (XGBoost 1.7.4's, scikit-learn's multi_class='ovr', average='weighted')
+/// from the one-vs-rest curves, added class by class: the class AUCs weighted by the classes'
+/// positive weight; NaN once a class lacks positives or negatives.
+class OneVsRestRoc {
+ public:
+  void Add(const RocCurve& c) {
+    if (!(c.neg > 0.0 && c.pos > 0.0)) {
+      undefined_ = true;
+      return;
+    }
+    sum_ += c.area / c.neg;  // = AUC_c × positives_c
+    weight_ += c.pos;
+  }
+  bool Undefined() const { return undefined_; }
+  double Finish() const {
+    return !undefined_ && weight_ > 0.0 ? sum_ / weight_ : std::numeric_limits<double>::quiet_NaN();
+  }
+
+ private:
+  double sum_ = 0.0, weight_ = 0.0;
+  bool undefined_ = false;
+};
+
 }  // namespace grove

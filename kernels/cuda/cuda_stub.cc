@@ -111,7 +111,8 @@ void UpdatePredictionCache(StreamView, const std::uint32_t*, std::span<const Lea
                            float*) {
   NoCuda();
 }
-BinaryRocAucResult BinaryRocAuc(StreamView, const float*, const float*, const float*, std::size_t) {
+DeviceRocCurve RocCurveOf(StreamView, const float*, std::size_t, std::size_t, const float*, int,
+                          const float*, std::size_t) {
   NoCuda();
 }
 void AddTreeMargins(StreamView, std::span<const FlatNode>, const DeviceMatrix&, int, int, float*) {

@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "kernels/binned_view.h"
+#include "kernels/common/auc_math.h"
 #include "kernels/common/gradient.h"
 #include "kernels/common/metric_math.h"
 #include "kernels/common/objective_math.h"
@@ -277,18 +278,22 @@ void FindForestSplits(StreamView stream, const ForestSplitBatch& batch,
 
 // ---- metrics ---------------------------------------------------------------------------------
 
-struct BinaryRocAucResult {
-  double value = 0.0;                  ///< the AUC; NaN when a class has no weight or no rows
-  std::optional<std::size_t> nan_row;  ///< the first row whose score is NaN (value unset then)
+struct DeviceRocCurve {
+  RocCurve curve;                        ///< totals and trapezoid area (auc_math.h)
+  std::optional<std::size_t> nan_index;  ///< the first NaN score's index in d_scores (curve unset)
 };
 
-/// Binary ROC AUC as metrics/auc.cc computes it, bit for bit: a stable CUB radix sort of the
-/// score keys, then kernels/common/auc_math.h's sweep over the host's tie-aligned blocks (one
-/// thread per kMetricBlockRows-row block) and the blocks added in the host's order. A row
-/// counts label * weight positive and (1 - label) * weight negative. A NaN score gives no value
-/// but the first NaN row, which the host metric refuses by name. Synchronizes.
-BinaryRocAucResult BinaryRocAuc(StreamView stream, const float* d_scores, const float* d_labels,
-                                const float* d_weights, std::size_t rows);
+/// The ROC curve of column `column` of the rows x stride scores, as metrics/auc.cc computes it,
+/// bit for bit: a stable CUB radix sort of the score keys, then kernels/common/auc_math.h's
+/// sweep over the host's tie-aligned blocks (one thread per kMetricBlockRows-row block) and the
+/// blocks added in the host's order. A row counts y·w positive and (1 - y)·w negative, where y is
+/// its label (positive_class < 0) or 1 for label == positive_class and 0 otherwise (one class
+/// against the rest); w is 1 without weights. FinishRoc gives the binary AUC, OneVsRestRoc the
+/// multi-class one. A NaN score gives no curve but the first NaN's index, so that the caller can
+/// refuse it as the host metric does. Synchronizes.
+DeviceRocCurve RocCurveOf(StreamView stream, const float* d_scores, std::size_t stride,
+                          std::size_t column, const float* d_labels, int positive_class,
+                          const float* d_weights, std::size_t rows);
 
 /// cpu_impl::TransformMargins: d_out = the objective's outputs of d_margins (rows x num_class
 /// for kSoftmax, else rows), with objective_math.h's TransformMargin and SoftmaxRow. d_out may

@@ -288,26 +288,27 @@ RowMetricSums SumRowMetric(StreamView, const RowMetric& form, const float* d_pre
 // CUB's radix sort orders), the blocks found as auc.cu's RowKernel finds them, one sweep per
 // block and the blocks added in order. The tests compare it with the host metric, whose blocks
 // come from TieAlignedBlocks instead.
-BinaryRocAucResult BinaryRocAuc(StreamView, const float* d_scores, const float* d_labels,
-                                const float* d_weights, std::size_t rows) {
-  BinaryRocAucResult result;
-  result.value = std::numeric_limits<double>::quiet_NaN();
+DeviceRocCurve RocCurveOf(StreamView, const float* d_scores, std::size_t stride, std::size_t column,
+                          const float* d_labels, int positive_class, const float* d_weights,
+                          std::size_t rows) {
+  DeviceRocCurve result;
   if (rows == 0) return result;
-  const auto nan = std::find_if(d_scores, d_scores + rows, [](float s) { return std::isnan(s); });
-  if (nan != d_scores + rows) {
-    result.nan_row = static_cast<std::size_t>(nan - d_scores);
-    return result;
+  for (std::size_t i = 0; i < rows; ++i) {
+    if (std::isnan(d_scores[i * stride + column])) {
+      result.nan_index = i * stride + column;
+      return result;
+    }
   }
   metric_impl::ScoreOrder order;
-  order.Sort("auc", std::span(d_scores, rows), 1, 0, std::span(d_labels, rows),
-             d_weights != nullptr ? std::span(d_weights, rows) : std::span<const float>(), -1);
+  order.Sort("auc", std::span(d_scores, rows * stride), stride, column, std::span(d_labels, rows),
+             d_weights != nullptr ? std::span(d_weights, rows) : std::span<const float>(),
+             positive_class);
   const std::size_t blocks = (rows + kMetricBlockRows - 1) / kMetricBlockRows;
   std::vector<std::uint32_t> begin(blocks, kEmptyRocBlock);
   for (std::size_t i = 0; i < rows; ++i) {
     std::uint32_t& b = begin[i / kMetricBlockRows];
     if (i == 0 || order[i].key != order[i - 1].key) b = std::min(b, static_cast<std::uint32_t>(i));
   }
-  RocCurve total;
   for (std::size_t b = 0; b < blocks; ++b) {
     RocCurve part;
     if (begin[b] != kEmptyRocBlock) {
@@ -315,9 +316,8 @@ BinaryRocAucResult BinaryRocAuc(StreamView, const float* d_scores, const float* 
         return RocRow{order[i].key, order[i].label, order[i].weight};
       });
     }
-    AddRocBlock(total, part);
+    AddRocBlock(result.curve, part);
   }
-  result.value = FinishRoc(total);
   return result;
 }
 

@@ -1,7 +1,8 @@
-// [cuda] binary ROC AUC on the device (cuda_impl::BinaryRocAuc) against the CPU metric: the same
-// bits for any weights and labels, since both run kernels/common/auc_math.h's sweep over the same
-// blocks; and the first NaN score found, which the CPU metric refuses by row. Also compiled into
-// cuda_emulated_tests, whose BinaryRocAuc runs the device's block finding on the host.
+// [cuda] ROC curves on the device (cuda_impl::RocCurveOf) against the CPU "auc" metric, binary
+// and multi-class: the same bits for any weights and labels, since both run
+// kernels/common/auc_math.h's sweep over the same blocks; and the first NaN score found, which
+// the CPU metric refuses by row. Also compiled into cuda_emulated_tests, whose RocCurveOf runs
+// the device's block finding on the host.
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <limits>
@@ -44,23 +45,58 @@ TEST_CASE("CUDA AUC equals the CPU metric bit for bit", "[cuda]") {
   const auto d_labels = test::ToDevice(labels);
   const auto d_weights = test::ToDevice(weights);
   const Stream stream;
-  const BinaryRocAucResult gpu = BinaryRocAuc(stream.View(), d_scores.data(), d_labels.data(),
-                                              weighted ? d_weights.data() : nullptr, rows);
-  CHECK_FALSE(gpu.nan_row.has_value());
-  CHECK(gpu.value == cpu);  // the same sweep and block order as the host (auc_math.h)
+  const DeviceRocCurve gpu = RocCurveOf(stream.View(), d_scores.data(), 1, 0, d_labels.data(), -1,
+                                        weighted ? d_weights.data() : nullptr, rows);
+  CHECK_FALSE(gpu.nan_index.has_value());
+  CHECK(FinishRoc(gpu.curve) == cpu);  // the same sweep and block order as the host (auc_math.h)
 }
 
-TEST_CASE("CUDA AUC finds the first NaN score and gives NaN without both classes", "[cuda]") {
+TEST_CASE("CUDA one-vs-rest curves give the CPU's multi-class AUC bit for bit", "[cuda]") {
+  const bool weighted = GENERATE(false, true);
+  constexpr std::size_t kClasses = 4;
+  const std::size_t rows = GENERATE(std::size_t{50}, std::size_t{70'000});
+  std::mt19937_64 rng(rows * 3 + (weighted ? 1 : 0));
+  std::vector<float> scores(rows * kClasses), labels(rows), weights;
+  for (std::size_t i = 0; i < rows; ++i) {
+    labels[i] = static_cast<float>(rng() % kClasses);
+    for (std::size_t c = 0; c < kClasses; ++c) {  // ties within each column; a hint of the class
+      const int level = static_cast<int>(rng() % 30) + (labels[i] == c ? 5 : 0);
+      scores[i * kClasses + c] = static_cast<float>(level) / 35.0f;
+    }
+    if (weighted) weights.push_back(std::uniform_real_distribution<float>(0.1f, 3.0f)(rng));
+  }
+  MetricInput in;
+  in.predictions = scores;
+  in.labels = labels;
+  in.weights = weights;
+  in.num_outputs = kClasses;
+  const double cpu = CreateMetric("auc")->Evaluate(in);
+  const auto d_scores = test::ToDevice(scores);
+  const auto d_labels = test::ToDevice(labels);
+  const auto d_weights = test::ToDevice(weights);
+  const Stream stream;
+  OneVsRestRoc ovr;
+  for (std::size_t c = 0; c < kClasses; ++c) {
+    const DeviceRocCurve curve =
+        RocCurveOf(stream.View(), d_scores.data(), kClasses, c, d_labels.data(),
+                   static_cast<int>(c), weighted ? d_weights.data() : nullptr, rows);
+    CHECK_FALSE(curve.nan_index.has_value());
+    ovr.Add(curve.curve);
+  }
+  CHECK(ovr.Finish() == cpu);
+}
+
+TEST_CASE("CUDA ROC curves find the first NaN score; one class gives NaN", "[cuda]") {
   std::vector<float> scores(100'000, 0.5f), labels(100'000, 1.0f);
   scores[70'001] = std::numeric_limits<float>::quiet_NaN();
   scores[40'000] = std::numeric_limits<float>::quiet_NaN();
   const auto d_scores = test::ToDevice(scores);
   const auto d_labels = test::ToDevice(labels);
   const Stream stream;
-  const BinaryRocAucResult with_nan =
-      BinaryRocAuc(stream.View(), d_scores.data(), d_labels.data(), nullptr, scores.size());
-  REQUIRE(with_nan.nan_row.has_value());
-  CHECK(*with_nan.nan_row == 40'000);  // the row the CPU metric names
+  const DeviceRocCurve with_nan =
+      RocCurveOf(stream.View(), d_scores.data(), 1, 0, d_labels.data(), -1, nullptr, scores.size());
+  REQUIRE(with_nan.nan_index.has_value());
+  CHECK(*with_nan.nan_index == 40'000);  // the row the CPU metric names
   MetricInput in;
   in.predictions = scores;
   in.labels = labels;
@@ -68,8 +104,18 @@ TEST_CASE("CUDA AUC finds the first NaN score and gives NaN without both classes
 
   scores[70'001] = scores[40'000] = 0.25f;
   const auto d_clean = test::ToDevice(scores);
-  const BinaryRocAucResult one_class =
-      BinaryRocAuc(stream.View(), d_clean.data(), d_labels.data(), nullptr, scores.size());
-  CHECK_FALSE(one_class.nan_row.has_value());
-  CHECK(std::isnan(one_class.value));  // only positives: undefined, as on the CPU
+  const DeviceRocCurve one_class =
+      RocCurveOf(stream.View(), d_clean.data(), 1, 0, d_labels.data(), -1, nullptr, scores.size());
+  CHECK_FALSE(one_class.nan_index.has_value());
+  CHECK(std::isnan(FinishRoc(one_class.curve)));  // only positives: undefined, as on the CPU
+
+  // Two columns of 50,000 rows: the NaN index is row * 2 + column, in column 1 here.
+  scores[60'001] = std::numeric_limits<float>::quiet_NaN();  // row 30,000, column 1
+  const auto d_two = test::ToDevice(scores);
+  CHECK_FALSE(RocCurveOf(stream.View(), d_two.data(), 2, 0, d_labels.data(), 0, nullptr, 50'000)
+                  .nan_index.has_value());
+  const DeviceRocCurve column1 =
+      RocCurveOf(stream.View(), d_two.data(), 2, 1, d_labels.data(), 1, nullptr, 50'000);
+  REQUIRE(column1.nan_index.has_value());
+  CHECK(*column1.nan_index == 60'001);
 }

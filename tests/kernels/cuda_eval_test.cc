@@ -218,6 +218,20 @@ TEST_CASE("GPU evaluation names the metrics it runs on the host", "[cuda]") {
   CHECK(count("metric auc of") == 0);  // binary auc sorts on the device
   REQUIRE(gpu.rounds.size() == 2);
   CHECK(gpu.rounds[1].results.size() == 4);
+
+  const DataSet blobs = test::Blobs(600, 83);
+  const Params multi = {{"objective", "multi:softprob"},
+                        {"num_class", "3"},
+                        {"num_round", "2"},
+                        {"eval_metric", "auc,aucpr"}};
+  const std::vector<std::string> multi_lines =
+      InfoLines([&] { gpu = TrainOn("cuda", multi, blobs, &blobs); });
+  CHECK(std::count_if(multi_lines.begin(), multi_lines.end(), [](const std::string& line) {
+          return line.find("metric auc of") != std::string::npos;
+        }) == 0);  // multi-class auc too, one class at a time
+  CHECK(std::count_if(multi_lines.begin(), multi_lines.end(), [](const std::string& line) {
+          return line.find("metric aucpr of") != std::string::npos;
+        }) == 2);  // train and valid
 }
 
 TEST_CASE("GPU evaluation refuses bad labels with the CPU metric's message, before training",
