@@ -8,7 +8,7 @@
 // The estimate adds up the buffers the CUDA backend keeps resident for a job (the quantized
 // matrix, labels, weights, prediction caches, gradients in float and fixed point, the row index
 // and its partition scratch, the histograms of two tree levels, the split scratch, the metric
-// scratch of the largest evaluated set (transformed predictions, AUC's sort and scan buffers)
+// scratch of the largest evaluated set (transformed predictions, AUC's sort and sweep buffers)
 // and the evaluation sets' features, labels, weights and caches) plus a fixed reserve for CUB's
 // temporary storage and allocator slack. It is an upper bound for those buffers, not a measurement.
 #pragma once
