@@ -28,23 +28,6 @@ namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-/// Area under the PR curve between two points, interpolated as in Keilwagen, Grosse & Grau
-/// 2014 (doi:10.1371/journal.pone.0092209), in XGBoost's form (auc.h, CalcDeltaPRAUC).
-double PrSegment(double fp_prev, double fp, double tp_prev, double tp, double total_pos) {
-  const double pr_prev = tp_prev / total_pos;
-  const double pr = tp / total_pos;
-  double a = 1.0, b = 0.0;
-  if (tp != tp_prev) {
-    const double h = (fp - fp_prev) / (tp - tp_prev);
-    a = h + 1.0;
-    b = (fp_prev - h * tp_prev) / total_pos;
-  }
-  if (b != 0.0) {
-    return (pr - pr_prev - b / a * (std::log(a * pr + b) - std::log(a * pr_prev + b))) / a;
-  }
-  return (pr - pr_prev) / a;
-}
-
 /// Walks positions [begin, end) of a score-sorted sequence with cumulative negative/positive
 /// weight (fp, tp) starting at (fp0, tp0); at the end of each run of equal scores calls
 /// close(fp_prev, fp, tp_prev, tp). Returns the final (fp, tp).
@@ -67,6 +50,15 @@ std::pair<double, double> SweepRuns(std::size_t begin, std::size_t end, double f
   return {fp, tp};
 }
 
+/// The sweeps' view of a sorted record (kernels/common/auc_math.h).
+struct SortedRow {
+  const ScoreOrder& order;
+  RocRow operator()(std::size_t i) const {
+    const ScoredRow& r = order[i];
+    return RocRow{r.key, r.label, r.weight};
+  }
+};
+
 /// One binary problem over rows sorted by score, in fixed blocks that do not split ties.
 class SortedProblem {
  public:
@@ -77,38 +69,28 @@ class SortedProblem {
   /// (the device's BinaryRocAuc adds the same blocks the same way).
   RocCurve Roc() const {
     std::vector<RocCurve> part(Blocks());
-    ForEachIndex(Blocks(), Parallel(), [&](std::size_t b) {
-      part[b] = SweepRoc(bounds_[b], bounds_[b + 1], [&](std::size_t i) {
-        const ScoredRow& r = order_[i];
-        return RocRow{r.key, r.label, r.weight};
-      });
-    });
+    ForEachIndex(Blocks(), Parallel(), [&](std::size_t b) { part[b] = SweepRoc(b); });
     RocCurve total;
     for (const RocCurve& c : part) AddRocBlock(total, c);
     return total;
   }
 
-  /// PR area: block totals first, then each block sweeps from its prefix (fp, tp).
+  /// PR area: block totals first, then each block sweeps from its prefix (fp, tp) (the device's
+  /// PrCurveOf does the same steps).
   double Pr() const {
-    std::vector<std::pair<double, double>> sums(Blocks());
-    ForEachIndex(Blocks(), Parallel(), [&](std::size_t b) {
-      sums[b] = Sweep(b, 0.0, 0.0, [](double, double, double, double) {});
-    });
-    std::vector<std::pair<double, double>> start(Blocks());  // (fp, tp) before block b
-    double total_neg = 0, total_pos = 0;
+    std::vector<RocCurve> sums(Blocks());
+    ForEachIndex(Blocks(), Parallel(), [&](std::size_t b) { sums[b] = SweepRoc(b); });
+    std::vector<RocCurve> start(Blocks());  // the totals before block b
+    RocCurve totals;
     for (std::size_t b = 0; b < Blocks(); ++b) {
-      start[b] = {total_neg, total_pos};
-      total_neg += sums[b].first;
-      total_pos += sums[b].second;
+      start[b] = totals;
+      totals.neg += sums[b].neg;
+      totals.pos += sums[b].pos;
     }
-    if (!(total_pos > 0.0 && total_neg > 0.0)) return kNaN;
+    if (std::isnan(FinishPr(0.0, totals))) return kNaN;
     std::vector<double> area(Blocks());
     ForEachIndex(Blocks(), Parallel(), [&](std::size_t b) {
-      double a = 0;
-      Sweep(b, start[b].first, start[b].second, [&](double fpp, double fp, double tpp, double tp) {
-        a += PrSegment(fpp, fp, tpp, tp, total_pos);
-      });
-      area[b] = a;
+      area[b] = SweepPr(bounds_[b], bounds_[b + 1], start[b].neg, start[b].pos, totals.pos, Row());
     });
     double total = 0;
     for (double a : area) total += a;
@@ -118,16 +100,9 @@ class SortedProblem {
  private:
   std::size_t Blocks() const { return bounds_.size() - 1; }
   bool Parallel() const { return order_.size() >= kParallelRows; }
-
-  template <class Close>
-  std::pair<double, double> Sweep(std::size_t b, double fp0, double tp0, const Close& close) const {
-    const auto same = [&](std::size_t i) { return order_[i].key == order_[i - 1].key; };
-    const auto pos_neg = [&](std::size_t i) {
-      const double y = order_[i].label;
-      const double w = order_[i].weight;
-      return std::pair<double, double>(y * w, (1.0 - y) * w);
-    };
-    return SweepRuns(bounds_[b], bounds_[b + 1], fp0, tp0, same, pos_neg, close);
+  SortedRow Row() const { return SortedRow{order_}; }
+  RocCurve SweepRoc(std::size_t b) const {
+    return grove::SweepRoc(bounds_[b], bounds_[b + 1], Row());
   }
 
   const ScoreOrder& order_;

@@ -8,13 +8,13 @@
 //   std::vector<EvalResult> r = eval.Evaluate();  // each round, sets x metrics in order
 //
 // The row-mean metrics (metrics/row_form.h: rmse, logloss, error, mlogloss, merror, ...) sum
-// the host's row terms in the host's blocks (cuda_impl::SumRowMetric), and auc without query
-// groups (binary, or multi-class one class at a time) sorts and sweeps on the device
-// (cuda_impl::RocCurveOf; a NaN score is refused with the host metric's message). Any other
-// metric (aucpr, ndcg, map, r2, f1, ...) copies its set's transformed predictions back once per
-// round and runs on the host; the constructor logs which. Before training, each device metric
-// is also evaluated once on the host from the initial margins, so that bad labels get the CPU
-// metric's message (labels do not change during training).
+// the host's row terms in the host's blocks (cuda_impl::SumRowMetric), and auc and aucpr
+// without query groups (binary, or multi-class one class at a time) sort and sweep on the
+// device (cuda_impl::RocCurveOf, PrCurveOf; a NaN score is refused with the host metric's
+// message). Any other metric (ndcg, map, r2, f1, ...) copies its set's transformed predictions back
+// once per round and runs on the host; the constructor logs which. Before training, each device
+// metric is also evaluated once on the host from the initial margins, so that bad labels get the
+// CPU metric's message (labels do not change during training).
 #pragma once
 
 #include <cstddef>
@@ -68,7 +68,7 @@ class CudaEvaluator {
   std::vector<EvalResult> Evaluate();
 
  private:
-  enum class Where : std::uint8_t { kRowForm, kAuc, kHost };
+  enum class Where : std::uint8_t { kRowForm, kAuc, kAucPr, kHost };
   struct Set {
     CudaEvalInput input;
     std::size_t rows = 0;
@@ -86,8 +86,9 @@ class CudaEvaluator {
 
   void Upload(Set& set);
   void CheckOnHost(const Set& set, const Context& ctx, const Objective& transform) const;
-  /// auc of predictions_ (rows x outputs_): binary, or one class against the rest per class.
-  double DeviceAuc(const Metric& metric, const float* d_labels, const float* d_weights,
+  /// auc (pr false) or aucpr of predictions_ (rows x outputs_): binary, or one class against
+  /// the rest per class.
+  double DeviceAuc(const Metric& metric, bool pr, const float* d_labels, const float* d_weights,
                    std::size_t rows) const;
 
   const CudaSession& session_;

@@ -1,4 +1,4 @@
-// kernels/common/auc_math.h — the binary ROC AUC sweep, shared by metrics/auc.cc (the host
+// kernels/common/auc_math.h — the ROC and PR AUC sweeps, shared by metrics/auc.cc (the host
 // metric) and kernels/cuda/auc.cu (its device twin used while training on a GPU), so that both
 // add the same doubles in the same order and agree bit for bit.
 //
@@ -6,12 +6,15 @@
 //   RocCurve total;
 //   for (each block [begin, end)) AddRocBlock(total, SweepRoc(begin, end, row));
 //   double auc = FinishRoc(total);   // NaN when a class has no weight
+//   // PR: the blocks' totals first, then SweepPr per block from the totals before it
 //
 // A row with label y and weight w counts y·w positive and (1 - y)·w negative; each run of equal
 // scores closes one trapezoid (ties score as in scikit-learn's roc_auc_score). A block sums its
 // trapezoids from a local origin; shifting it up by the positives before it adds (its
 // negatives) × (those positives), which AddRocBlock does.
 #pragma once
+
+#include <math.h>  // the C names are what CUDA device code can call
 
 #include <cmath>
 #include <cstddef>
@@ -60,6 +63,47 @@ GROVE_HOST_DEVICE RocCurve SweepRoc(std::size_t begin, std::size_t end, const Ro
   return c;
 }
 
+/// Area under the PR curve between two points, interpolated as in Keilwagen, Grosse & Grau
+/// 2014 (doi:10.1371/journal.pone.0092209), in XGBoost's form (auc.h, CalcDeltaPRAUC). The log
+/// is glibc's on the host; CUDA's may differ from it in the last bit.
+GROVE_HOST_DEVICE inline double PrSegment(double fp_prev, double fp, double tp_prev, double tp,
+                                          double total_pos) {
+  const double pr_prev = tp_prev / total_pos;
+  const double pr = tp / total_pos;
+  double a = 1.0, b = 0.0;
+  if (tp != tp_prev) {
+    const double h = (fp - fp_prev) / (tp - tp_prev);
+    a = h + 1.0;
+    b = (fp_prev - h * tp_prev) / total_pos;
+  }
+  if (b != 0.0) return (pr - pr_prev - b / a * (::log(a * pr + b) - ::log(a * pr_prev + b))) / a;
+  return (pr - pr_prev) / a;
+}
+
+/// The PR area of rows [begin, end) (as SweepRoc's), the cumulative weights starting from the
+/// blocks before: (fp0, tp0) = their negatives and positives; total_pos = all positives.
+template <class Row>
+GROVE_HOST_DEVICE double SweepPr(std::size_t begin, std::size_t end, double fp0, double tp0,
+                                 double total_pos, const Row& row) {
+  double fp = fp0, tp = tp0, fp_prev = fp0, tp_prev = tp0, area = 0.0;
+  std::uint32_t key_prev = 0;
+  for (std::size_t i = begin; i < end; ++i) {
+    const RocRow r = row(i);
+    if (i > begin && r.key != key_prev) {
+      area += PrSegment(fp_prev, fp, tp_prev, tp, total_pos);
+      fp_prev = fp;
+      tp_prev = tp;
+    }
+    const double y = r.label;
+    const double w = r.weight;
+    tp += y * w;
+    fp += (1.0 - y) * w;
+    key_prev = r.key;
+  }
+  if (end > begin) area += PrSegment(fp_prev, fp, tp_prev, tp, total_pos);
+  return area;
+}
+
 /// Appends the next block's curve to the running total (blocks in sorted order).
 GROVE_HOST_DEVICE inline void AddRocBlock(RocCurve& total, const RocCurve& block) {
   total.area += block.area + block.neg * total.pos;
@@ -86,6 +130,11 @@ GROVE_HOST_DEVICE inline std::size_t RocBlockEnd(const std::uint32_t* begin, std
 inline double FinishRoc(const RocCurve& c) {
   return c.neg > 0.0 && c.pos > 0.0 ? c.area / (c.neg * c.pos)
                                     : std::numeric_limits<double>::quiet_NaN();
+}
+
+/// The PR AUC of a whole curve from its area and totals; NaN when either class has no weight.
+inline double FinishPr(double area, const RocCurve& totals) {
+  return totals.neg > 0.0 && totals.pos > 0.0 ? area : std::numeric_limits<double>::quiet_NaN();
 }
 
 /// Multi-class ROC AUC (XGBoost 1.7.4's, scikit-learn's multi_class='ovr', average='weighted')

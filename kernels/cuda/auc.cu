@@ -1,14 +1,15 @@
-// CUDA ROC curves (binary, or one class against the rest), bit for bit metrics/auc.cc's: rows
-// in descending score order (a stable
-// radix sort of order-preserving keys, so ties keep row order, as the host's sort), then
-// kernels/common/auc_math.h's sweep over the host's blocks (kMetricBlockRows-row blocks moved
-// forward to the next tie-run start), one thread per block, and the blocks added in order by one
-// thread. The host adds the same doubles in the same order, whatever the weights. The blocks
-// are found in parallel (auc_math.h's RocBlockEnd); the sweep is sequential within a block, as
-// on the host, so a round costs about one 16,384-row pass per thread.
+// CUDA ROC and PR curves (binary, or one class against the rest), as metrics/auc.cc computes
+// them: rows in descending score order (a stable radix sort of order-preserving keys, so ties
+// keep row order, as the host's sort), then kernels/common/auc_math.h's sweeps over the host's
+// blocks (kMetricBlockRows-row blocks moved forward to the next tie-run start), one thread per
+// block, and the blocks added in order by one thread. The host adds the same doubles in the same
+// order, whatever the weights: ROC curves are its bits, PR areas too but for CUDA's log. The
+// blocks are found in parallel (auc_math.h's RocBlockEnd); the sweep is sequential within a
+// block, as on the host, so a curve costs about one 16,384-row pass per thread (two for PR).
 #include <cmath>
 #include <cub/device/device_radix_sort.cuh>
 #include <limits>
+#include <optional>
 
 #include "kernels/common/auc_math.h"
 #include "kernels/common/metric_math.h"
@@ -82,6 +83,102 @@ __global__ void TotalKernel(const RocCurve* part, std::size_t blocks, RocCurve* 
   *total = sum;
 }
 
+// PR: the totals before each block and of all blocks, added in the host's order.
+__global__ void PrStartKernel(const RocCurve* part, std::size_t blocks, RocCurve* start,
+                              RocCurve* totals) {
+  RocCurve sum;
+  for (std::size_t b = 0; b < blocks; ++b) {
+    start[b] = sum;
+    sum.neg += part[b].neg;
+    sum.pos += part[b].pos;
+  }
+  *totals = sum;
+}
+
+// PR: one thread per block sweeps from the totals before it.
+__global__ void PrSweepKernel(const std::uint32_t* keys, const float2* label_weight,
+                              const std::uint32_t* block_begin, std::size_t blocks,
+                              std::size_t rows, const RocCurve* start, const RocCurve* totals,
+                              double* area) {
+  for (std::size_t b = blockIdx.x * std::size_t{blockDim.x} + threadIdx.x; b < blocks;
+       b += std::size_t{gridDim.x} * blockDim.x) {
+    const std::uint32_t begin = block_begin[b];
+    if (begin == kEmptyRocBlock) {
+      area[b] = 0.0;
+      continue;
+    }
+    area[b] = SweepPr(begin, RocBlockEnd(block_begin, blocks, b, rows), start[b].neg,
+                      start[b].pos, totals->pos, [&](std::size_t i) {
+                        const float2 lw = label_weight[i];
+                        return RocRow{keys[i], lw.x, lw.y};
+                      });
+  }
+}
+
+__global__ void AreaTotalKernel(const double* area, std::size_t blocks, double* total) {
+  double sum = 0.0;
+  for (std::size_t b = 0; b < blocks; ++b) sum += area[b];
+  *total = sum;
+}
+
+// One column's rows in descending score order with their labels, weights and blocks, and each
+// block's curve (SweepKernel): the steps the ROC and PR curves share.
+struct SortedColumn {
+  std::size_t rows, blocks;
+  detail::ScratchBuffer<std::uint32_t> keys, block_begin;
+  detail::ScratchBuffer<float2> label_weight;
+  detail::ScratchBuffer<RocCurve> part;
+  detail::ScratchBuffer<unsigned long long> first_nan;
+};
+
+SortedColumn SortColumn(cudaStream_t s, const float* d_scores, std::size_t stride,
+                        std::size_t column, const float* d_labels, int positive_class,
+                        const float* d_weights, std::size_t rows) {
+  GROVE_CHECK(rows < INT32_MAX, "the CUDA AUC handles fewer than 2^31 rows");
+  const std::size_t blocks = (rows + kMetricBlockRows - 1) / kMetricBlockRows;
+  SortedColumn sorted{rows,
+                      blocks,
+                      detail::ScratchBuffer<std::uint32_t>(s, rows),
+                      detail::ScratchBuffer<std::uint32_t>(s, blocks),
+                      detail::ScratchBuffer<float2>(s, rows),
+                      detail::ScratchBuffer<RocCurve>(s, blocks),
+                      detail::ScratchBuffer<unsigned long long>(s, 1)};
+  GROVE_CUDA_CHECK(cudaMemsetAsync(sorted.first_nan.data(), 0xFF, sizeof(unsigned long long), s));
+  GROVE_CUDA_CHECK(
+      cudaMemsetAsync(sorted.block_begin.data(), 0xFF, blocks * sizeof(std::uint32_t), s));
+  const std::uint32_t grid = GridBlocks(rows, kThreads, 65535);
+  {
+    detail::ScratchBuffer<std::uint32_t> keys_in(s, rows), ids_in(s, rows), ids(s, rows);
+    KeyKernel<<<grid, kThreads, 0, s>>>(d_scores, stride, column, rows, keys_in.data(),
+                                        ids_in.data(), sorted.first_nan.data());
+    GROVE_CUDA_CHECK_LAUNCH("KeyKernel");
+    detail::WithTempStorage(s, [&](void* temp, std::size_t& bytes) {
+      return cub::DeviceRadixSort::SortPairs(temp, bytes, keys_in.data(), sorted.keys.data(),
+                                             ids_in.data(), ids.data(), static_cast<int>(rows), 0,
+                                             32, s);
+    });
+    RowKernel<<<grid, kThreads, 0, s>>>(sorted.keys.data(), ids.data(), d_labels, positive_class,
+                                        d_weights, rows, sorted.label_weight.data(),
+                                        sorted.block_begin.data());
+    GROVE_CUDA_CHECK_LAUNCH("RowKernel");
+  }
+  SweepKernel<<<GridBlocks(blocks, kThreads, 65535), kThreads, 0, s>>>(
+      sorted.keys.data(), sorted.label_weight.data(), sorted.block_begin.data(), blocks, rows,
+      sorted.part.data());
+  GROVE_CUDA_CHECK_LAUNCH("SweepKernel");
+  return sorted;
+}
+
+// Waits for the stream; the index of the first NaN score, if any.
+std::optional<std::size_t> FirstNaN(cudaStream_t s, const SortedColumn& sorted) {
+  unsigned long long first = 0;
+  GROVE_CUDA_CHECK(cudaMemcpyAsync(&first, sorted.first_nan.data(), sizeof(first),
+                                   cudaMemcpyDeviceToHost, s));
+  GROVE_CUDA_CHECK(cudaStreamSynchronize(s));  // the metric is a host value
+  if (first == std::numeric_limits<unsigned long long>::max()) return std::nullopt;
+  return static_cast<std::size_t>(first);
+}
+
 }  // namespace
 
 DeviceRocCurve RocCurveOf(StreamView stream, const float* d_scores, std::size_t stride,
@@ -89,43 +186,43 @@ DeviceRocCurve RocCurveOf(StreamView stream, const float* d_scores, std::size_t 
                           const float* d_weights, std::size_t rows) {
   DeviceRocCurve result;
   if (rows == 0) return result;
-  GROVE_CHECK(rows < INT32_MAX, "the CUDA AUC handles fewer than 2^31 rows");
   const cudaStream_t s = detail::ToCuda(stream);
-  const int n = static_cast<int>(rows);
-  const std::size_t blocks = (rows + kMetricBlockRows - 1) / kMetricBlockRows;
-  detail::ScratchBuffer<std::uint32_t> keys_in(s, rows), keys(s, rows), ids_in(s, rows),
-      ids(s, rows), block_begin(s, blocks);
-  detail::ScratchBuffer<unsigned long long> first_nan(s, 1);
-  detail::ScratchBuffer<float2> label_weight(s, rows);
-  detail::ScratchBuffer<RocCurve> part(s, blocks), total(s, 1);
-  GROVE_CUDA_CHECK(cudaMemsetAsync(first_nan.data(), 0xFF, sizeof(unsigned long long), s));
-  GROVE_CUDA_CHECK(cudaMemsetAsync(block_begin.data(), 0xFF, blocks * sizeof(std::uint32_t), s));
-  const std::uint32_t grid = GridBlocks(rows, kThreads, 65535);
-  KeyKernel<<<grid, kThreads, 0, s>>>(d_scores, stride, column, rows, keys_in.data(),
-                                      ids_in.data(), first_nan.data());
-  GROVE_CUDA_CHECK_LAUNCH("KeyKernel");
-  detail::WithTempStorage(s, [&](void* temp, std::size_t& bytes) {
-    return cub::DeviceRadixSort::SortPairs(temp, bytes, keys_in.data(), keys.data(), ids_in.data(),
-                                           ids.data(), n, 0, 32, s);
-  });
-  RowKernel<<<grid, kThreads, 0, s>>>(keys.data(), ids.data(), d_labels, positive_class,
-                                      d_weights, rows, label_weight.data(), block_begin.data());
-  GROVE_CUDA_CHECK_LAUNCH("RowKernel");
-  SweepKernel<<<GridBlocks(blocks, kThreads, 65535), kThreads, 0, s>>>(
-      keys.data(), label_weight.data(), block_begin.data(), blocks, rows, part.data());
-  GROVE_CUDA_CHECK_LAUNCH("SweepKernel");
-  TotalKernel<<<1, 1, 0, s>>>(part.data(), blocks, total.data());
+  const SortedColumn sorted =
+      SortColumn(s, d_scores, stride, column, d_labels, positive_class, d_weights, rows);
+  detail::ScratchBuffer<RocCurve> total(s, 1);
+  TotalKernel<<<1, 1, 0, s>>>(sorted.part.data(), sorted.blocks, total.data());
   GROVE_CUDA_CHECK_LAUNCH("TotalKernel");
-  unsigned long long h_first_nan = 0;
   GROVE_CUDA_CHECK(cudaMemcpyAsync(&result.curve, total.data(), sizeof(RocCurve),
                                    cudaMemcpyDeviceToHost, s));
-  GROVE_CUDA_CHECK(cudaMemcpyAsync(&h_first_nan, first_nan.data(), sizeof(h_first_nan),
+  result.nan_index = FirstNaN(s, sorted);
+  if (result.nan_index) result.curve = RocCurve{};
+  return result;
+}
+
+DevicePrCurve PrCurveOf(StreamView stream, const float* d_scores, std::size_t stride,
+                        std::size_t column, const float* d_labels, int positive_class,
+                        const float* d_weights, std::size_t rows) {
+  DevicePrCurve result;
+  if (rows == 0) return result;
+  const cudaStream_t s = detail::ToCuda(stream);
+  const SortedColumn sorted =
+      SortColumn(s, d_scores, stride, column, d_labels, positive_class, d_weights, rows);
+  detail::ScratchBuffer<RocCurve> start(s, sorted.blocks), totals(s, 1);
+  detail::ScratchBuffer<double> area(s, sorted.blocks), total_area(s, 1);
+  PrStartKernel<<<1, 1, 0, s>>>(sorted.part.data(), sorted.blocks, start.data(), totals.data());
+  GROVE_CUDA_CHECK_LAUNCH("PrStartKernel");
+  PrSweepKernel<<<GridBlocks(sorted.blocks, kThreads, 65535), kThreads, 0, s>>>(
+      sorted.keys.data(), sorted.label_weight.data(), sorted.block_begin.data(), sorted.blocks,
+      rows, start.data(), totals.data(), area.data());
+  GROVE_CUDA_CHECK_LAUNCH("PrSweepKernel");
+  AreaTotalKernel<<<1, 1, 0, s>>>(area.data(), sorted.blocks, total_area.data());
+  GROVE_CUDA_CHECK_LAUNCH("AreaTotalKernel");
+  GROVE_CUDA_CHECK(cudaMemcpyAsync(&result.totals, totals.data(), sizeof(RocCurve),
                                    cudaMemcpyDeviceToHost, s));
-  GROVE_CUDA_CHECK(cudaStreamSynchronize(s));  // the metric is a host value
-  if (h_first_nan != std::numeric_limits<unsigned long long>::max()) {
-    result.nan_index = static_cast<std::size_t>(h_first_nan);
-    result.curve = RocCurve{};
-  }
+  GROVE_CUDA_CHECK(cudaMemcpyAsync(&result.area, total_area.data(), sizeof(double),
+                                   cudaMemcpyDeviceToHost, s));
+  result.nan_index = FirstNaN(s, sorted);
+  if (result.nan_index) result = DevicePrCurve{0.0, RocCurve{}, result.nan_index};
   return result;
 }
 

@@ -115,6 +115,10 @@ DeviceRocCurve RocCurveOf(StreamView, const float*, std::size_t, std::size_t, co
                           const float*, std::size_t) {
   NoCuda();
 }
+DevicePrCurve PrCurveOf(StreamView, const float*, std::size_t, std::size_t, const float*, int,
+                        const float*, std::size_t) {
+  NoCuda();
+}
 void AddTreeMargins(StreamView, std::span<const FlatNode>, const DeviceMatrix&, int, int, float*) {
   NoCuda();
 }

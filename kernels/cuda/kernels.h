@@ -295,6 +295,20 @@ DeviceRocCurve RocCurveOf(StreamView stream, const float* d_scores, std::size_t 
                           std::size_t column, const float* d_labels, int positive_class,
                           const float* d_weights, std::size_t rows);
 
+struct DevicePrCurve {
+  double area = 0.0;                     ///< the PR area (auc_math.h's SweepPr over all blocks)
+  RocCurve totals;                       ///< all negatives and positives (FinishPr needs them)
+  std::optional<std::size_t> nan_index;  ///< the first NaN score's index in d_scores (rest unset)
+};
+
+/// The PR curve of a column, as RocCurveOf's ROC curve: metrics/auc.cc's blocks, totals and
+/// sweep from each block's preceding totals, in the host's order. The same bits as the host's
+/// but for CUDA's log (within 1 ulp of glibc's for each segment). FinishPr gives the binary PR
+/// AUC; the multi-class one is the plain mean over classes. Synchronizes.
+DevicePrCurve PrCurveOf(StreamView stream, const float* d_scores, std::size_t stride,
+                        std::size_t column, const float* d_labels, int positive_class,
+                        const float* d_weights, std::size_t rows);
+
 /// cpu_impl::TransformMargins: d_out = the objective's outputs of d_margins (rows x num_class
 /// for kSoftmax, else rows), with objective_math.h's TransformMargin and SoftmaxRow. d_out may
 /// equal d_margins. Exact but for expf (CUDA's may differ from the host's in the last bit).

@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <limits>
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -284,39 +285,84 @@ RowMetricSums SumRowMetric(StreamView, const RowMetric& form, const float* d_pre
   return total;
 }
 
-// The device's steps on the host: a stable sort by score key (the host metric's ScoreOrder, as
-// CUB's radix sort orders), the blocks found as auc.cu's RowKernel finds them, one sweep per
-// block and the blocks added in order. The tests compare it with the host metric, whose blocks
-// come from TieAlignedBlocks instead.
+// The device's steps on the host (kernels/cuda/auc.cu): a stable sort by score key (the host
+// metric's ScoreOrder, as CUB's radix sort orders), the blocks found as RowKernel finds them,
+// one sweep per block and the blocks added in order. The tests compare them with the host
+// metric, whose blocks come from TieAlignedBlocks instead.
+struct EmulatedColumn {
+  metric_impl::ScoreOrder order;
+  std::vector<std::uint32_t> begin;  // per block: its first tie-run start, or kEmptyRocBlock
+  std::vector<RocCurve> part;        // per block: SweepRoc's curve
+  std::optional<std::size_t> nan_index;
+
+  auto Row() const {
+    return [this](std::size_t i) { return RocRow{order[i].key, order[i].label, order[i].weight}; };
+  }
+  std::size_t End(std::size_t b) const {
+    return RocBlockEnd(begin.data(), begin.size(), b, order.size());
+  }
+};
+
+EmulatedColumn SortColumn(const float* d_scores, std::size_t stride, std::size_t column,
+                          const float* d_labels, int positive_class, const float* d_weights,
+                          std::size_t rows) {
+  EmulatedColumn sorted;
+  for (std::size_t i = 0; i < rows; ++i) {
+    if (std::isnan(d_scores[i * stride + column])) {
+      sorted.nan_index = i * stride + column;
+      return sorted;
+    }
+  }
+  sorted.order.Sort(
+      "auc", std::span(d_scores, rows * stride), stride, column, std::span(d_labels, rows),
+      d_weights != nullptr ? std::span(d_weights, rows) : std::span<const float>(), positive_class);
+  const std::size_t blocks = (rows + kMetricBlockRows - 1) / kMetricBlockRows;
+  sorted.begin.assign(blocks, kEmptyRocBlock);
+  for (std::size_t i = 0; i < rows; ++i) {
+    std::uint32_t& b = sorted.begin[i / kMetricBlockRows];
+    if (i == 0 || sorted.order[i].key != sorted.order[i - 1].key) {
+      b = std::min(b, static_cast<std::uint32_t>(i));
+    }
+  }
+  sorted.part.resize(blocks);
+  for (std::size_t b = 0; b < blocks; ++b) {
+    if (sorted.begin[b] != kEmptyRocBlock) {
+      sorted.part[b] = SweepRoc(sorted.begin[b], sorted.End(b), sorted.Row());
+    }
+  }
+  return sorted;
+}
+
 DeviceRocCurve RocCurveOf(StreamView, const float* d_scores, std::size_t stride, std::size_t column,
                           const float* d_labels, int positive_class, const float* d_weights,
                           std::size_t rows) {
   DeviceRocCurve result;
   if (rows == 0) return result;
-  for (std::size_t i = 0; i < rows; ++i) {
-    if (std::isnan(d_scores[i * stride + column])) {
-      result.nan_index = i * stride + column;
-      return result;
-    }
+  const EmulatedColumn sorted =
+      SortColumn(d_scores, stride, column, d_labels, positive_class, d_weights, rows);
+  result.nan_index = sorted.nan_index;
+  for (const RocCurve& part : sorted.part) AddRocBlock(result.curve, part);
+  return result;
+}
+
+DevicePrCurve PrCurveOf(StreamView, const float* d_scores, std::size_t stride, std::size_t column,
+                        const float* d_labels, int positive_class, const float* d_weights,
+                        std::size_t rows) {
+  DevicePrCurve result;
+  if (rows == 0) return result;
+  const EmulatedColumn sorted =
+      SortColumn(d_scores, stride, column, d_labels, positive_class, d_weights, rows);
+  result.nan_index = sorted.nan_index;
+  std::vector<RocCurve> start(sorted.part.size());
+  for (std::size_t b = 0; b < sorted.part.size(); ++b) {
+    start[b] = result.totals;
+    result.totals.neg += sorted.part[b].neg;
+    result.totals.pos += sorted.part[b].pos;
   }
-  metric_impl::ScoreOrder order;
-  order.Sort("auc", std::span(d_scores, rows * stride), stride, column, std::span(d_labels, rows),
-             d_weights != nullptr ? std::span(d_weights, rows) : std::span<const float>(),
-             positive_class);
-  const std::size_t blocks = (rows + kMetricBlockRows - 1) / kMetricBlockRows;
-  std::vector<std::uint32_t> begin(blocks, kEmptyRocBlock);
-  for (std::size_t i = 0; i < rows; ++i) {
-    std::uint32_t& b = begin[i / kMetricBlockRows];
-    if (i == 0 || order[i].key != order[i - 1].key) b = std::min(b, static_cast<std::uint32_t>(i));
-  }
-  for (std::size_t b = 0; b < blocks; ++b) {
-    RocCurve part;
-    if (begin[b] != kEmptyRocBlock) {
-      part = SweepRoc(begin[b], RocBlockEnd(begin.data(), blocks, b, rows), [&](std::size_t i) {
-        return RocRow{order[i].key, order[i].label, order[i].weight};
-      });
-    }
-    AddRocBlock(result.curve, part);
+  for (std::size_t b = 0; b < sorted.part.size(); ++b) {
+    if (sorted.begin[b] == kEmptyRocBlock) continue;
+    result.area += SweepPr(sorted.begin[b], sorted.End(b), start[b].neg, start[b].pos,
+                           result.totals.pos, sorted.Row());
   }
   return result;
 }

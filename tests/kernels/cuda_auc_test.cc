@@ -1,7 +1,8 @@
-// [cuda] ROC curves on the device (cuda_impl::RocCurveOf) against the CPU "auc" metric, binary
-// and multi-class: the same bits for any weights and labels, since both run
-// kernels/common/auc_math.h's sweep over the same blocks; and the first NaN score found, which
-// the CPU metric refuses by row. Also compiled into cuda_emulated_tests, whose RocCurveOf runs
+// [cuda] ROC and PR curves on the device (cuda_impl::RocCurveOf, PrCurveOf) against the CPU
+// "auc" and "aucpr" metrics, binary and multi-class: the same bits for any weights and labels,
+// since both run kernels/common/auc_math.h's sweeps over the same blocks (PR within 1e-12, for
+// CUDA's log; exact on the emulation); and the first NaN score found, which the CPU metric
+// refuses by row. Also compiled into cuda_emulated_tests, whose RocCurveOf and PrCurveOf run
 // the device's block finding on the host.
 #include <catch2/catch.hpp>
 #include <cmath>
@@ -12,11 +13,25 @@
 #include "cuda_fixture.h"
 #include "grove/metrics.h"
 #include "kernels/cuda/kernels.h"
+#include "tests/kernels/cuda_train_util.h"  // kCudaEmulated
 
 using namespace grove;
 using namespace grove::cuda_impl;
 
-TEST_CASE("CUDA AUC equals the CPU metric bit for bit", "[cuda]") {
+namespace {
+
+// PR areas call log, which CUDA computes within 1 ulp of glibc: exact only on the emulation.
+void CheckPr(double gpu, double cpu) {
+  if (test::kCudaEmulated) {
+    CHECK(gpu == cpu);
+  } else {
+    CHECK(gpu == Approx(cpu).epsilon(1e-12));
+  }
+}
+
+}  // namespace
+
+TEST_CASE("CUDA ROC and PR curves give the CPU's binary auc and aucpr", "[cuda]") {
   const bool weighted = GENERATE(false, true);
   // 41 levels: tie runs far longer than a 16,384-row block, so most blocks hold no run start;
   // 0: every score distinct but a few.
@@ -49,9 +64,15 @@ TEST_CASE("CUDA AUC equals the CPU metric bit for bit", "[cuda]") {
                                         weighted ? d_weights.data() : nullptr, rows);
   CHECK_FALSE(gpu.nan_index.has_value());
   CHECK(FinishRoc(gpu.curve) == cpu);  // the same sweep and block order as the host (auc_math.h)
+
+  const double cpu_pr = CreateMetric("aucpr")->Evaluate(in);
+  const DevicePrCurve gpu_pr = PrCurveOf(stream.View(), d_scores.data(), 1, 0, d_labels.data(), -1,
+                                         weighted ? d_weights.data() : nullptr, rows);
+  CHECK_FALSE(gpu_pr.nan_index.has_value());
+  CheckPr(FinishPr(gpu_pr.area, gpu_pr.totals), cpu_pr);
 }
 
-TEST_CASE("CUDA one-vs-rest curves give the CPU's multi-class AUC bit for bit", "[cuda]") {
+TEST_CASE("CUDA one-vs-rest curves give the CPU's multi-class auc and aucpr", "[cuda]") {
   const bool weighted = GENERATE(false, true);
   constexpr std::size_t kClasses = 4;
   const std::size_t rows = GENERATE(std::size_t{50}, std::size_t{70'000});
@@ -84,6 +105,16 @@ TEST_CASE("CUDA one-vs-rest curves give the CPU's multi-class AUC bit for bit", 
     ovr.Add(curve.curve);
   }
   CHECK(ovr.Finish() == cpu);
+
+  const double cpu_pr = CreateMetric("aucpr")->Evaluate(in);
+  double pr_sum = 0.0;
+  for (std::size_t c = 0; c < kClasses; ++c) {
+    const DevicePrCurve curve =
+        PrCurveOf(stream.View(), d_scores.data(), kClasses, c, d_labels.data(), static_cast<int>(c),
+                  weighted ? d_weights.data() : nullptr, rows);
+    pr_sum += FinishPr(curve.area, curve.totals);
+  }
+  CheckPr(pr_sum / kClasses, cpu_pr);
 }
 
 TEST_CASE("CUDA ROC curves find the first NaN score; one class gives NaN", "[cuda]") {
@@ -108,6 +139,11 @@ TEST_CASE("CUDA ROC curves find the first NaN score; one class gives NaN", "[cud
       RocCurveOf(stream.View(), d_clean.data(), 1, 0, d_labels.data(), -1, nullptr, scores.size());
   CHECK_FALSE(one_class.nan_index.has_value());
   CHECK(std::isnan(FinishRoc(one_class.curve)));  // only positives: undefined, as on the CPU
+  const DevicePrCurve one_class_pr =
+      PrCurveOf(stream.View(), d_clean.data(), 1, 0, d_labels.data(), -1, nullptr, scores.size());
+  CHECK(std::isnan(FinishPr(one_class_pr.area, one_class_pr.totals)));
+  CHECK(PrCurveOf(stream.View(), d_scores.data(), 1, 0, d_labels.data(), -1, nullptr, 100'000)
+            .nan_index == std::optional<std::size_t>(40'000));
 
   // Two columns of 50,000 rows: the NaN index is row * 2 + column, in column 1 here.
   scores[60'001] = std::numeric_limits<float>::quiet_NaN();  // row 30,000, column 1

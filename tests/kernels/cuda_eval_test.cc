@@ -201,10 +201,9 @@ TEST_CASE("GPU evaluation names the metrics it runs on the host", "[cuda]") {
   const DataSet train = Binary(1000, 81);
   const DataSet valid = Binary(500, 82);
   const Params params = {
-      {"objective", "binary:logistic"}, {"num_round", "2"}, {"eval_metric", "auc,aucpr"}};
+      {"objective", "binary:logistic"}, {"num_round", "2"}, {"eval_metric", "auc,aucpr,f1"}};
   Run gpu;
-  const std::vector<std::string> lines =
-      InfoLines([&] { gpu = TrainOn("cuda", params, train, &valid); });
+  std::vector<std::string> lines = InfoLines([&] { gpu = TrainOn("cuda", params, train, &valid); });
   const auto count = [&](const std::string& text) {
     return std::count_if(lines.begin(), lines.end(), [&](const std::string& line) {
       return line.find(text) != std::string::npos;
@@ -213,25 +212,22 @@ TEST_CASE("GPU evaluation names the metrics it runs on the host", "[cuda]") {
   const std::string suffix =
       " has no device version here; its predictions are copied back and evaluated on the host "
       "each round";
-  CHECK(count("cuda:0: metric aucpr of train" + suffix) == 1);
-  CHECK(count("cuda:0: metric aucpr of valid" + suffix) == 1);
-  CHECK(count("metric auc of") == 0);  // binary auc sorts on the device
+  CHECK(count("cuda:0: metric f1 of train" + suffix) == 1);
+  CHECK(count("cuda:0: metric f1 of valid" + suffix) == 1);
+  CHECK(count("metric auc of") == 0);  // auc and aucpr sort on the device
+  CHECK(count("metric aucpr of") == 0);
   REQUIRE(gpu.rounds.size() == 2);
-  CHECK(gpu.rounds[1].results.size() == 4);
+  CHECK(gpu.rounds[1].results.size() == 6);
 
   const DataSet blobs = test::Blobs(600, 83);
   const Params multi = {{"objective", "multi:softprob"},
                         {"num_class", "3"},
                         {"num_round", "2"},
-                        {"eval_metric", "auc,aucpr"}};
-  const std::vector<std::string> multi_lines =
-      InfoLines([&] { gpu = TrainOn("cuda", multi, blobs, &blobs); });
-  CHECK(std::count_if(multi_lines.begin(), multi_lines.end(), [](const std::string& line) {
-          return line.find("metric auc of") != std::string::npos;
-        }) == 0);  // multi-class auc too, one class at a time
-  CHECK(std::count_if(multi_lines.begin(), multi_lines.end(), [](const std::string& line) {
-          return line.find("metric aucpr of") != std::string::npos;
-        }) == 2);  // train and valid
+                        {"eval_metric", "auc,aucpr,mlogloss"}};
+  lines = InfoLines([&] { gpu = TrainOn("cuda", multi, blobs, &blobs); });
+  CHECK(count("has no device version") == 0);  // multi-class too, one class at a time
+  REQUIRE(gpu.rounds.size() == 2);
+  CHECK(gpu.rounds[1].results.size() == 6);
 }
 
 TEST_CASE("GPU evaluation refuses bad labels with the CPU metric's message, before training",
