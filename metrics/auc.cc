@@ -13,7 +13,6 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
-#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -66,7 +65,7 @@ class SortedProblem {
       : order_(order), bounds_(order.TieAlignedBlocks(kBlockRows)) {}
 
   /// Totals and ROC area: kernels/common/auc_math.h's sweep per block, blocks added in order
-  /// (the device's BinaryRocAuc adds the same blocks the same way).
+  /// (the device's RocCurveOf adds the same blocks the same way).
   RocCurve Roc() const {
     std::vector<RocCurve> part(Blocks());
     ForEachIndex(Blocks(), Parallel(), [&](std::size_t b) { part[b] = SweepRoc(b); });
