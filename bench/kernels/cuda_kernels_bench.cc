@@ -236,12 +236,13 @@ void BM_CudaPredict(benchmark::State& state) {
 }
 
 // One round's evaluation of one set on the device (engine/src/cuda_eval.h): the sigmoid
-// transform, then logloss (SumRowMetric: row terms, then sequential 16384-row block sums, the
-// host's order) or binary auc (RocCurveOf: a sort and a sweep). Bytes: margins read, predictions
-// written and read, labels read.
+// transform, then metric 0 logloss (SumRowMetric: row terms, then sequential 16384-row block
+// sums, the host's order), 1 binary auc (RocCurveOf: a sort and one sweep per 16384-row block,
+// one thread each) or 2 aucpr (PrCurveOf: a sort and two sweeps). Bytes: margins read,
+// predictions written and read, labels read.
 void BM_CudaEvalRound(benchmark::State& state) {
   const auto rows = static_cast<std::size_t>(state.range(0));
-  const bool auc = state.range(1) != 0;
+  const auto metric = state.range(1);
   std::mt19937_64 rng(13);
   std::normal_distribution<float> normal(0.0f, 2.0f);
   std::vector<float> margins(rows), labels(rows);
@@ -260,10 +261,14 @@ void BM_CudaEvalRound(benchmark::State& state) {
   double value = 0.0;
   for (auto _ : state) {
     TransformMargins(stream.View(), math, d_margins.data(), rows, d_predictions.data());
-    if (auc) {
+    if (metric == 1) {
       value = FinishRoc(
           RocCurveOf(stream.View(), d_predictions.data(), 1, 0, d_labels.data(), -1, nullptr, rows)
               .curve);
+    } else if (metric == 2) {
+      const DevicePrCurve pr =
+          PrCurveOf(stream.View(), d_predictions.data(), 1, 0, d_labels.data(), -1, nullptr, rows);
+      value = FinishPr(pr.area, pr.totals);
     } else {
       const RowMetricSums sums = SumRowMetric(stream.View(), logloss, d_predictions.data(), 1,
                                               d_labels.data(), nullptr, rows);
@@ -419,10 +424,12 @@ BENCHMARK(BM_CudaForestLevel)
     ->UseRealTime()
     ->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_CudaEvalRound)
-    ->ArgNames({"rows", "auc"})
+    ->ArgNames({"rows", "metric"})
     ->Args({1'000'000, 0})
     ->Args({1'000'000, 1})
+    ->Args({1'000'000, 2})
     ->Args({10'000'000, 0})
+    ->Args({10'000'000, 1})
     ->UseRealTime()
     ->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_CudaAddTree)
