@@ -20,6 +20,9 @@ namespace grove::cuda_impl {
 namespace {
 
 constexpr std::uint32_t kThreads = 256;
+/// Threads per CUDA block of the sweeps: one warp, so that the few long sequential sweeps (one
+/// per 16,384 rows) spread over as many SMs, their L1 caches and FP64 units, as there are warps.
+constexpr std::uint32_t kSweepThreads = 32;
 // metrics/score_order.cc's DescendingKey of column `column`: ascending keys are descending
 // scores, -0 == +0. Also finds the first NaN score (its index in `scores`), which the host
 // metric refuses.
@@ -162,7 +165,7 @@ SortedColumn SortColumn(cudaStream_t s, const float* d_scores, std::size_t strid
                                         sorted.block_begin.data());
     GROVE_CUDA_CHECK_LAUNCH("RowKernel");
   }
-  SweepKernel<<<GridBlocks(blocks, kThreads, 65535), kThreads, 0, s>>>(
+  SweepKernel<<<GridBlocks(blocks, kSweepThreads, 65535), kSweepThreads, 0, s>>>(
       sorted.keys.data(), sorted.label_weight.data(), sorted.block_begin.data(), blocks, rows,
       sorted.part.data());
   GROVE_CUDA_CHECK_LAUNCH("SweepKernel");
@@ -211,7 +214,7 @@ DevicePrCurve PrCurveOf(StreamView stream, const float* d_scores, std::size_t st
   detail::ScratchBuffer<double> area(s, sorted.blocks), total_area(s, 1);
   PrStartKernel<<<1, 1, 0, s>>>(sorted.part.data(), sorted.blocks, start.data(), totals.data());
   GROVE_CUDA_CHECK_LAUNCH("PrStartKernel");
-  PrSweepKernel<<<GridBlocks(sorted.blocks, kThreads, 65535), kThreads, 0, s>>>(
+  PrSweepKernel<<<GridBlocks(sorted.blocks, kSweepThreads, 65535), kSweepThreads, 0, s>>>(
       sorted.keys.data(), sorted.label_weight.data(), sorted.block_begin.data(), sorted.blocks,
       rows, start.data(), totals.data(), area.data());
   GROVE_CUDA_CHECK_LAUNCH("PrSweepKernel");
