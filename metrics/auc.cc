@@ -62,7 +62,7 @@ struct SortedRow {
 class SortedProblem {
  public:
   explicit SortedProblem(const ScoreOrder& order)
-      : order_(order), bounds_(order.TieAlignedBlocks(kBlockRows)) {}
+      : order_(order), bounds_(order.TieAlignedBlocks(kAucBlockRows)) {}
 
   /// Totals and ROC area: kernels/common/auc_math.h's sweep per block, blocks added in order
   /// (the device's RocCurveOf adds the same blocks the same way).

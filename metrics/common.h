@@ -1,6 +1,7 @@
 // metrics/common.h — input checks and deterministic block reductions shared by the metrics.
 //
-// Every sum over rows goes through fixed blocks of kBlockRows rows: each block is summed on its
+// Every sum over rows goes through fixed blocks of kBlockRows rows (the AUC sweeps: of
+// kAucBlockRows, kernels/common/auc_math.h): each block is summed on its
 // own (in double, in row order) and the block sums are then added in block order. The blocks
 // do not depend on the thread count, so neither does any result (no dynamic splitting of
 // floating-point sums as tbb::parallel_reduce would do).

@@ -237,7 +237,7 @@ void BM_CudaPredict(benchmark::State& state) {
 
 // One round's evaluation of one set on the device (engine/src/cuda_eval.h): the sigmoid
 // transform, then metric 0 logloss (SumRowMetric: row terms, then sequential 16384-row block
-// sums, the host's order), 1 binary auc (RocCurveOf: a sort and one sweep per 16384-row block,
+// sums, the host's order), 1 binary auc (RocCurveOf: a sort and one sweep per 4096-row block,
 // one thread each) or 2 aucpr (PrCurveOf: a sort and two sweeps). Bytes: margins read,
 // predictions written and read, labels read.
 void BM_CudaEvalRound(benchmark::State& state) {

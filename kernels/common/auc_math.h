@@ -25,6 +25,13 @@
 
 namespace grove {
 
+/// Rows per block of the AUC sweeps, on the host and the device alike (the blocks decide how
+/// the sums are grouped, hence the bits). Fixed, so that results do not depend on the thread
+/// count; smaller than the other metrics' kMetricBlockRows because the device sweeps each block
+/// with one thread: 4,096 rows keep that sequential part short and the blocks' final running
+/// total (also sequential) cheap.
+inline constexpr std::size_t kAucBlockRows = 4096;
+
 struct RocCurve {
   double neg = 0.0;   ///< Σ (1 - y)·w
   double pos = 0.0;   ///< Σ y·w
@@ -112,7 +119,7 @@ GROVE_HOST_DEVICE inline void AddRocBlock(RocCurve& total, const RocCurve& block
 }
 
 /// The device's blocks (kernels/cuda/auc.cu), which need no sequential pass to find: block b
-/// holds the tie runs that start among rows [b·B, (b+1)·B), B = kMetricBlockRows, and
+/// holds the tie runs that start among rows [b·B, (b+1)·B), B = kAucBlockRows, and
 /// begin[b] is the first such start, or kEmptyRocBlock. The non-empty ones are exactly
 /// metrics/score_order.h's TieAlignedBlocks(B), and an empty block adds exact zeros.
 inline constexpr std::uint32_t kEmptyRocBlock = 0xFFFFFFFFu;

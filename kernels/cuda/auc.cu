@@ -1,18 +1,17 @@
 // CUDA ROC and PR curves (binary, or one class against the rest), as metrics/auc.cc computes
 // them: rows in descending score order (a stable radix sort of order-preserving keys, so ties
 // keep row order, as the host's sort), then kernels/common/auc_math.h's sweeps over the host's
-// blocks (kMetricBlockRows-row blocks moved forward to the next tie-run start), one thread per
+// blocks (kAucBlockRows-row blocks moved forward to the next tie-run start), one thread per
 // block, and the blocks added in order by one thread. The host adds the same doubles in the same
 // order, whatever the weights: ROC curves are its bits, PR areas too but for CUDA's log. The
 // blocks are found in parallel (auc_math.h's RocBlockEnd); the sweep is sequential within a
-// block, as on the host, so a curve costs about one 16,384-row pass per thread (two for PR).
+// block, as on the host, so a curve costs about one 4,096-row pass per thread (two for PR).
 #include <cmath>
 #include <cub/device/device_radix_sort.cuh>
 #include <limits>
 #include <optional>
 
 #include "kernels/common/auc_math.h"
-#include "kernels/common/metric_math.h"
 #include "kernels/cuda/kernels.h"
 #include "kernels/cuda/launch.cuh"
 
@@ -21,7 +20,7 @@ namespace {
 
 constexpr std::uint32_t kThreads = 256;
 /// Threads per CUDA block of the sweeps: one warp, so that the few long sequential sweeps (one
-/// per 16,384 rows) spread over as many SMs, their L1 caches and FP64 units, as there are warps.
+/// per 4,096 rows) spread over as many SMs, their L1 caches and FP64 units, as there are warps.
 constexpr std::uint32_t kSweepThreads = 32;
 // metrics/score_order.cc's DescendingKey of column `column`: ascending keys are descending
 // scores, -0 == +0. Also finds the first NaN score (its index in `scores`), which the host
@@ -56,7 +55,7 @@ __global__ void RowKernel(const std::uint32_t* keys, const std::uint32_t* ids, c
         positive_class < 0 ? y : (y == static_cast<float>(positive_class) ? 1.0f : 0.0f);
     label_weight[i] = make_float2(label, weights != nullptr ? weights[id] : 1.0f);
     if (i == 0 || keys[i] != keys[i - 1]) {
-      atomicMin(block_begin + i / kMetricBlockRows, static_cast<std::uint32_t>(i));
+      atomicMin(block_begin + i / kAucBlockRows, static_cast<std::uint32_t>(i));
     }
   }
 }
@@ -138,7 +137,7 @@ SortedColumn SortColumn(cudaStream_t s, const float* d_scores, std::size_t strid
                         std::size_t column, const float* d_labels, int positive_class,
                         const float* d_weights, std::size_t rows) {
   GROVE_CHECK(rows < INT32_MAX, "the CUDA AUC handles fewer than 2^31 rows");
-  const std::size_t blocks = (rows + kMetricBlockRows - 1) / kMetricBlockRows;
+  const std::size_t blocks = (rows + kAucBlockRows - 1) / kAucBlockRows;
   SortedColumn sorted{rows,
                       blocks,
                       detail::ScratchBuffer<std::uint32_t>(s, rows),

@@ -7,7 +7,6 @@
 
 #include "grove/errors.h"
 #include "kernels/common/auc_math.h"
-#include "kernels/common/metric_math.h"
 
 namespace grove::cuda_impl {
 namespace {
@@ -69,9 +68,9 @@ MemoryEstimate EstimateTrainingMemory(const TrainingShape& shape) {
       Mul(Mul(nodes, std::max<std::uint64_t>(shape.features, 1)), kSplitCandidateBytes));
   // One set is evaluated at a time: its transformed predictions, and AUC's keys and row ids
   // (double-buffered for the radix sort) and sorted labels and weights, 24 bytes a row (more
-  // than the row-mean metrics' 8-byte terms), plus per 16,384-row block its start, its curve
+  // than the row-mean metrics' 8-byte terms), plus per 4,096-row block its start, its curve
   // and, for aucpr, the totals before it and its area.
-  const std::uint64_t auc_blocks = (shape.metric_rows + kMetricBlockRows - 1) / kMetricBlockRows;
+  const std::uint64_t auc_blocks = (shape.metric_rows + kAucBlockRows - 1) / kAucBlockRows;
   add("metric buffers",
       Add(Mul(shape.metric_rows, Add(24, Mul(k, 4))), Mul(auc_blocks, 4 + 2 * kRocCurveBytes + 8)));
   add("evaluation sets (features, labels, weights, caches)",

@@ -316,10 +316,10 @@ EmulatedColumn SortColumn(const float* d_scores, std::size_t stride, std::size_t
   sorted.order.Sort(
       "auc", std::span(d_scores, rows * stride), stride, column, std::span(d_labels, rows),
       d_weights != nullptr ? std::span(d_weights, rows) : std::span<const float>(), positive_class);
-  const std::size_t blocks = (rows + kMetricBlockRows - 1) / kMetricBlockRows;
+  const std::size_t blocks = (rows + kAucBlockRows - 1) / kAucBlockRows;
   sorted.begin.assign(blocks, kEmptyRocBlock);
   for (std::size_t i = 0; i < rows; ++i) {
-    std::uint32_t& b = sorted.begin[i / kMetricBlockRows];
+    std::uint32_t& b = sorted.begin[i / kAucBlockRows];
     if (i == 0 || sorted.order[i].key != sorted.order[i - 1].key) {
       b = std::min(b, static_cast<std::uint32_t>(i));
     }

@@ -33,7 +33,7 @@ void CheckPr(double gpu, double cpu) {
 
 TEST_CASE("CUDA ROC and PR curves give the CPU's binary auc and aucpr", "[cuda]") {
   const bool weighted = GENERATE(false, true);
-  // 41 levels: tie runs far longer than a 16,384-row block, so most blocks hold no run start;
+  // 41 levels: tie runs far longer than a 4,096-row block, so most blocks hold no run start;
   // 0: every score distinct but a few.
   const int levels = GENERATE(41, 0);
   const std::size_t rows = GENERATE(std::size_t{7}, std::size_t{300'000});
