@@ -53,19 +53,11 @@ std::size_t CheckClassInput(std::string_view metric, const MetricInput& in, Outp
   return rows;
 }
 
-/// Weighted per-class counts: true positives, label totals, prediction totals, and whether
-/// the class occurs among labels or predictions at all (scikit-learn's unique_labels).
-struct ClassCounts {
-  std::vector<double> hit, truth, predicted;
-  std::vector<std::uint8_t> seen;
-  explicit ClassCounts(std::size_t classes)
-      : hit(classes), truth(classes), predicted(classes), seen(classes) {}
-};
-
+/// The weighted per-class counts (kernels/common/metric_math.h's ClassCounts).
 ClassCounts CountClasses(const MetricInput& in, std::size_t rows) {
   const std::size_t outputs = in.num_outputs;
-  const std::size_t classes = outputs == 1 ? 2 : outputs;
-  std::vector<ClassCounts> partial(NumBlocks(rows), ClassCounts(0));
+  const std::size_t classes = ClassesOf(outputs);
+  std::vector<ClassCounts> partial(NumBlocks(rows));
   ForBlocks(rows, [&](std::size_t block, std::size_t begin, std::size_t end) {
     ClassCounts counts(classes);
     for (std::size_t i = begin; i < end; ++i) {
@@ -80,14 +72,7 @@ ClassCounts CountClasses(const MetricInput& in, std::size_t rows) {
     partial[block] = std::move(counts);
   });
   ClassCounts total(classes);
-  for (const ClassCounts& counts : partial) {
-    for (std::size_t c = 0; c < classes; ++c) {
-      total.hit[c] += counts.hit[c];
-      total.truth[c] += counts.truth[c];
-      total.predicted[c] += counts.predicted[c];
-      total.seen[c] |= counts.seen[c];
-    }
-  }
+  for (const ClassCounts& counts : partial) total.Add(counts);
   return total;
 }
 
@@ -172,9 +157,8 @@ std::unique_ptr<Metric> MakeMLogLoss() {
 }
 
 std::unique_ptr<Metric> MakeBalancedAccuracy() {
-  return MakeMetric("balanced_accuracy", true, [](const MetricInput& in) {
-    const std::size_t rows = CheckClassInput("balanced_accuracy", in, Outputs::kAny, "");
-    const ClassCounts counts = CountClasses(in, rows);
+  DeviceForm form;
+  form.class_counts = [](const ClassCounts& counts, std::size_t) {
     // Mean recall over the classes with labels (scikit-learn drops the others with a warning).
     double sum = 0;
     std::size_t classes = 0;
@@ -185,7 +169,14 @@ std::unique_ptr<Metric> MakeBalancedAccuracy() {
       }
     }
     return classes == 0 ? kNaN : sum / static_cast<double>(classes);
-  });
+  };
+  return MakeMetric(
+      "balanced_accuracy", true,
+      [finish = form.class_counts](const MetricInput& in) {
+        const std::size_t rows = CheckClassInput("balanced_accuracy", in, Outputs::kAny, "");
+        return finish(CountClasses(in, rows), rows);
+      },
+      form);
 }
 
 std::unique_ptr<Metric> MakeClassScore(std::string name, Score score, Average average) {
@@ -194,12 +185,18 @@ std::unique_ptr<Metric> MakeClassScore(std::string name, Score score, Average av
                            : score == Score::kPrecision
                                ? "use precision_macro or precision_micro for multi-class output"
                                : "use recall_macro or recall_micro for multi-class output";
-  return MakeMetric(name, true, [name, score, average, outputs, hint](const MetricInput& in) {
-    const std::size_t rows = CheckClassInput(name, in, outputs, hint);
-    const ClassCounts counts = CountClasses(in, rows);
+  DeviceForm form;
+  form.class_counts = [score, average](const ClassCounts& counts, std::size_t rows) {
     if (rows == 0 || !(TotalWeight(counts) > 0.0)) return kNaN;
     return AverageScore(counts, score, average);
-  });
+  };
+  return MakeMetric(
+      name, true,
+      [name, outputs, hint, finish = form.class_counts](const MetricInput& in) {
+        const std::size_t rows = CheckClassInput(name, in, outputs, hint);
+        return finish(CountClasses(in, rows), rows);
+      },
+      form);
 }
 
 }  // namespace grove::metric_impl

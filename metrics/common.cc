@@ -83,10 +83,14 @@ void ThrowNaNPrediction(std::string_view metric, std::size_t row, std::size_t ou
                                  outputs > 1 ? fmt::format(", class {}", output) : ""));
 }
 
-std::optional<RowMetric> RowFormOf(const Metric& metric) {
+DeviceForm DeviceFormOf(const Metric& metric) {
   const auto* function = dynamic_cast<const metric_impl::FunctionMetric*>(&metric);
-  if (function == nullptr) return std::nullopt;
-  return function->RowForm();
+  if (function == nullptr) return {};
+  return function->Form();
+}
+
+std::optional<RowMetric> RowFormOf(const Metric& metric) {
+  return DeviceFormOf(metric).row;
 }
 
 }  // namespace grove

@@ -24,6 +24,7 @@
 
 #include "grove/metrics.h"
 #include "kernels/common/metric_math.h"
+#include "metrics/row_form.h"
 
 namespace grove::metric_impl {
 
@@ -126,38 +127,40 @@ void CheckLabels(std::string_view metric, std::span<const float> labels, Ok&& ok
   if (row != labels.size()) ThrowBadLabel(metric, row, labels[row], expected);
 }
 
-/// A metric defined by its name, direction and one evaluation function; `row_form` is set for
-/// the metrics that are Σ w·RowTerm / Σ w (kernels/common/metric_math.h), which a device can
-/// evaluate with the same row terms (RowFormOf, metrics/row_form.h).
+/// A metric defined by its name, direction and one evaluation function; `form` says how a
+/// device can evaluate it with the same arithmetic (DeviceFormOf, metrics/row_form.h).
 class FunctionMetric final : public Metric {
  public:
   using Fn = std::function<double(const MetricInput&)>;
-  FunctionMetric(std::string name, bool higher_is_better, Fn fn,
-                 std::optional<RowMetric> row_form = std::nullopt)
+  FunctionMetric(std::string name, bool higher_is_better, Fn fn, DeviceForm form = {})
       : name_(std::move(name)),
         higher_is_better_(higher_is_better),
         fn_(std::move(fn)),
-        row_form_(row_form) {}
+        form_(std::move(form)) {}
   std::string Name() const override { return name_; }
   bool HigherIsBetter() const override { return higher_is_better_; }
   double Evaluate(const MetricInput& input) const override { return fn_(input); }
-  const std::optional<RowMetric>& RowForm() const { return row_form_; }
+  const DeviceForm& Form() const { return form_; }
 
  private:
   std::string name_;
   bool higher_is_better_;
   Fn fn_;
-  std::optional<RowMetric> row_form_;
+  DeviceForm form_;
 };
 
 inline std::unique_ptr<Metric> MakeMetric(std::string name, bool higher_is_better,
-                                          FunctionMetric::Fn fn) {
-  return std::make_unique<FunctionMetric>(std::move(name), higher_is_better, std::move(fn));
+                                          FunctionMetric::Fn fn, DeviceForm form = {}) {
+  return std::make_unique<FunctionMetric>(std::move(name), higher_is_better, std::move(fn),
+                                          std::move(form));
 }
 
+/// A metric that is Σ w·RowTerm / Σ w (kernels/common/metric_math.h).
 inline std::unique_ptr<Metric> MakeRowMetric(std::string name, bool higher_is_better,
                                              RowMetric form, FunctionMetric::Fn fn) {
-  return std::make_unique<FunctionMetric>(std::move(name), higher_is_better, std::move(fn), form);
+  DeviceForm device;
+  device.row = form;
+  return MakeMetric(std::move(name), higher_is_better, std::move(fn), std::move(device));
 }
 
 }  // namespace grove::metric_impl

@@ -141,29 +141,32 @@ std::unique_ptr<Metric> MakeTweedieNLogLik(double rho) {
 std::unique_ptr<Metric> MakeR2() {
   // scikit-learn's r2_score: 1 - Σw(y-p)² / Σw(y-ȳ)² with the weighted mean ȳ; two passes so
   // that the denominator has no cancellation. Fewer than 2 rows: NaN (as scikit-learn);
-  // constant labels: 1 for a perfect fit, else 0 (scikit-learn's force_finite).
-  return MakeMetric("r2", true, [](const MetricInput& in) {
-    const std::size_t rows = CheckShapes("r2", in, Outputs::kOne, kRegressionHint);
-    CheckLabels("r2", in.labels, kAnyFinite.ok, kAnyFinite.text);
-    const float* y = in.labels.data();
-    const float* p = in.predictions.data();
-    const auto w = in.weights;
-    const auto first = SumRows<3>(rows, [&](std::size_t i, std::array<double, 3>& acc) {
-      const double wi = WeightAt(w, i);
-      const double d = static_cast<double>(y[i]) - p[i];
-      acc[0] += wi * d * d;
-      acc[1] += wi * y[i];
-      acc[2] += wi;
-    });
-    if (rows < 2 || !(first[2] > 0.0)) return kNaN;
-    const double mean = first[1] / first[2];
-    const auto second = SumRows<1>(rows, [&](std::size_t i, std::array<double, 1>& acc) {
-      const double d = y[i] - mean;
-      acc[0] += WeightAt(w, i) * d * d;
-    });
-    if (second[0] == 0.0) return first[0] == 0.0 ? 1.0 : 0.0;
-    return 1.0 - first[0] / second[0];
-  });
+  // constant labels: 1 for a perfect fit, else 0 (scikit-learn's force_finite). The row sums
+  // are metric_math.h's, shared with the device.
+  DeviceForm form;
+  form.r2 = true;
+  return MakeMetric(
+      "r2", true,
+      [](const MetricInput& in) {
+        const std::size_t rows = CheckShapes("r2", in, Outputs::kOne, kRegressionHint);
+        CheckLabels("r2", in.labels, kAnyFinite.ok, kAnyFinite.text);
+        const float* y = in.labels.data();
+        const float* p = in.predictions.data();
+        const auto w = in.weights;
+        const auto first = SumRows<3>(rows, [&](std::size_t i, std::array<double, 3>& acc) {
+          R2Sums s{acc[0], acc[1], acc[2]};
+          AddR2Row(s, y[i], p[i], WeightAt(w, i));
+          acc = {s.residual, s.label, s.weight};
+        });
+        const R2Sums sums{first[0], first[1], first[2]};
+        if (!R2Defined(rows, sums)) return kNaN;
+        const double mean = sums.label / sums.weight;
+        const auto second = SumRows<1>(rows, [&](std::size_t i, std::array<double, 1>& acc) {
+          acc[0] += R2SpreadTerm(y[i], mean, WeightAt(w, i));
+        });
+        return FinishR2(sums, second[0]);
+      },
+      form);
 }
 
 }  // namespace grove::metric_impl

@@ -12,6 +12,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <limits>
+#include <span>
 #include <string_view>
 #include <vector>
 
@@ -49,6 +50,18 @@ inline void LoadGroup(const MetricInput& input, const QueryGroups& groups, std::
   }
 }
 
+/// Σ w_g·m_g / Σ w_g over the groups whose value m_g is not NaN, in group order; NaN when none
+/// (or when their weights sum to 0).
+inline double CombineGroups(std::span<const double> weight, std::span<const double> values) {
+  double sum = 0, weight_sum = 0;
+  for (std::size_t g = 0; g < values.size(); ++g) {
+    if (std::isnan(values[g])) continue;
+    sum += weight[g] * values[g];
+    weight_sum += weight[g];
+  }
+  return weight_sum > 0.0 ? sum / weight_sum : std::numeric_limits<double>::quiet_NaN();
+}
+
 /// Σ w_g·value(g) / Σ w_g over the groups whose value is not NaN; NaN when none (or when their
 /// weights sum to 0). value(g, scratch) runs in parallel over groups; the sum is in group order.
 template <class ValueFn>
@@ -62,13 +75,7 @@ double GroupMean(const QueryGroups& groups, ValueFn&& value) {
     const std::size_t end = std::min(n, (task + 1) * kGroupsPerTask);
     for (std::size_t g = task * kGroupsPerTask; g < end; ++g) values[g] = value(g, scratch);
   });
-  double sum = 0, weight = 0;
-  for (std::size_t g = 0; g < n; ++g) {
-    if (std::isnan(values[g])) continue;
-    sum += groups.weight[g] * values[g];
-    weight += groups.weight[g];
-  }
-  return weight > 0.0 ? sum / weight : std::numeric_limits<double>::quiet_NaN();
+  return CombineGroups(groups.weight, values);
 }
 
 }  // namespace grove::metric_impl

@@ -4,10 +4,10 @@
 
 #include <algorithm>
 #include <array>
-#include <bit>
 #include <limits>
 
 #include "grove/errors.h"
+#include "kernels/common/auc_math.h"
 #include "metrics/common.h"
 
 namespace grove::metric_impl {
@@ -22,14 +22,6 @@ constexpr unsigned kDigitBits = 11;
 constexpr std::size_t kBuckets = std::size_t{1} << kDigitBits;
 constexpr std::array<unsigned, 3> kShifts = {0, 11, 22};
 
-/// Unsigned key whose ascending order is the descending order of the (non-NaN) floats.
-std::uint32_t DescendingKey(float score) {
-  const float f = score == 0.0f ? 0.0f : score;  // -0 and +0 are one tie group
-  const auto bits = std::bit_cast<std::uint32_t>(f);
-  const std::uint32_t ascending = (bits & 0x80000000u) != 0 ? ~bits : (bits | 0x80000000u);
-  return ~ascending;
-}
-
 std::uint32_t Digit(std::uint32_t key, unsigned shift) {
   return (key >> shift) & static_cast<std::uint32_t>(kBuckets - 1);
 }
@@ -39,7 +31,7 @@ struct RecordMaker {
   std::size_t stride, column;
   int positive_class;
 
-  std::uint32_t Key(std::size_t i) const { return DescendingKey(scores[i * stride + column]); }
+  std::uint32_t Key(std::size_t i) const { return DescendingScoreKey(scores[i * stride + column]); }
   ScoredRow Make(std::size_t i, std::uint32_t key) const {
     const float y = labels[i];
     const float label =

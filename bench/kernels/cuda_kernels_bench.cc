@@ -238,8 +238,10 @@ void BM_CudaPredict(benchmark::State& state) {
 // One round's evaluation of one set on the device (engine/src/cuda_eval.h): the sigmoid
 // transform, then metric 0 logloss (SumRowMetric: row terms, then sequential 16384-row block
 // sums, the host's order), 1 binary auc (RocCurveOf: a sort and one sweep per 4096-row block,
-// one thread each) or 2 aucpr (PrCurveOf: a sort and two sweeps). Bytes: margins read,
-// predictions written and read, labels read.
+// one thread each), 2 aucpr (PrCurveOf: a sort and two sweeps), 3 f1 (CountClassRows: one
+// thread per 16384-row block and class) or 4 ndcg@10 of 20-row query groups (RankSumsOf: one
+// sort of (group, score) keys, one thread per group). Bytes: margins read, predictions written
+// and read, labels read.
 void BM_CudaEvalRound(benchmark::State& state) {
   const auto rows = static_cast<std::size_t>(state.range(0));
   const auto metric = state.range(1);
@@ -253,15 +255,34 @@ void BM_CudaEvalRound(benchmark::State& state) {
   const auto d_margins = Upload(margins);
   const auto d_labels = Upload(labels);
   DeviceBuffer<float> d_predictions(rows);
-  SynchronizeDevice();
   ObjectiveMath math;
   math.kind = ObjectiveKind::kLogistic;
   const RowMetric logloss{RowMetricKind::kLogLoss};
+  const RankMetric ndcg{RankKind::kNdcg, 10, false};
+  constexpr std::size_t kGroupRows = 20;
+  std::vector<std::uint32_t> group_ptr;
+  for (std::size_t r = 0; r < rows; r += kGroupRows)
+    group_ptr.push_back(static_cast<std::uint32_t>(r));
+  group_ptr.push_back(static_cast<std::uint32_t>(rows));
+  std::vector<double> discount(ndcg.top_k);
+  for (std::size_t i = 0; i < discount.size(); ++i) discount[i] = RankDiscount(i);
+  const auto d_group_ptr = Upload(group_ptr);
+  const auto d_discount = Upload(discount);
+  SynchronizeDevice();
   const Stream stream;
   double value = 0.0;
   for (auto _ : state) {
     TransformMargins(stream.View(), math, d_margins.data(), rows, d_predictions.data());
-    if (metric == 1) {
+    if (metric == 3) {
+      const ClassCounts counts =
+          CountClassRows(stream.View(), d_predictions.data(), 1, d_labels.data(), nullptr, rows);
+      value = counts.hit[1];
+    } else if (metric == 4) {
+      const DeviceRankSums sums =
+          RankSumsOf(stream.View(), ndcg, d_predictions.data(), d_labels.data(), d_group_ptr.data(),
+                     group_ptr.size() - 1, d_discount.data(), rows);
+      value = sums.sums.front();
+    } else if (metric == 1) {
       value = FinishRoc(
           RocCurveOf(stream.View(), d_predictions.data(), 1, 0, d_labels.data(), -1, nullptr, rows)
               .curve);
@@ -428,6 +449,8 @@ BENCHMARK(BM_CudaEvalRound)
     ->Args({1'000'000, 0})
     ->Args({1'000'000, 1})
     ->Args({1'000'000, 2})
+    ->Args({1'000'000, 3})
+    ->Args({1'000'000, 4})
     ->Args({10'000'000, 0})
     ->Args({10'000'000, 1})
     ->UseRealTime()

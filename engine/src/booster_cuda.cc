@@ -23,7 +23,7 @@ void Booster::StartDevice() {
                                  cache.groups});
   }
   cuda_ = std::make_unique<CudaSession>(ctx_, params_, bins_, train_, train_margins_, num_outputs_,
-                                        EvalFootprintOf(sets));
+                                        EvalFootprintOf(sets, metrics_));
   const Objective& transform = eval_objective_ ? *eval_objective_ : *objective_;
   cuda_eval_ = std::make_unique<CudaEvaluator>(*cuda_, ctx_, transform, ObjectiveMathOf(params_),
                                                num_outputs_, metrics_, sets);

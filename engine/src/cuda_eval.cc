@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <limits>
 #include <optional>
 #include <vector>
 
@@ -29,13 +30,38 @@ std::uint64_t FeatureBytes(const DataSet& data) {
          std::uint64_t{m.NumEntries()} * (sizeof(std::uint32_t) + sizeof(float));
 }
 
+// The ranking metrics' resident buffers of a set: its group boundaries and, for ndcg, the
+// discount table (one double per position of the widest group, up to the largest @k).
+std::uint64_t RankingBytes(const CudaEvalInput& set,
+                           std::span<const std::unique_ptr<Metric>> metrics) {
+  const std::uint64_t rows = set.data->NumRows();
+  const std::uint64_t groups = set.groups.empty() ? 1 : set.groups.size() - 1;
+  std::uint64_t widest = set.groups.empty() ? rows : 0;
+  for (std::size_t g = 0; g + 1 < set.groups.size(); ++g) {
+    widest = std::max<std::uint64_t>(widest, set.groups[g + 1] - set.groups[g]);
+  }
+  bool any = false;
+  std::uint64_t positions = 0;
+  for (const auto& metric : metrics) {
+    const std::optional<RankMetric> rank = DeviceFormOf(*metric).rank;
+    if (!rank) continue;
+    any = true;
+    if (rank->kind == RankKind::kNdcg) {
+      positions = std::max<std::uint64_t>(positions, std::min<std::uint64_t>(widest, rank->top_k));
+    }
+  }
+  return any ? (groups + 1) * sizeof(std::uint32_t) + positions * sizeof(double) : 0;
+}
+
 }  // namespace
 
-CudaEvalFootprint EvalFootprintOf(std::span<const CudaEvalInput> sets) {
+CudaEvalFootprint EvalFootprintOf(std::span<const CudaEvalInput> sets,
+                                  std::span<const std::unique_ptr<Metric>> metrics) {
   CudaEvalFootprint footprint;
   for (const CudaEvalInput& set : sets) {
     const std::uint64_t rows = set.data->NumRows();
     footprint.metric_rows = std::max(footprint.metric_rows, rows);
+    footprint.feature_bytes += RankingBytes(set, metrics);
     if (set.is_train) continue;
     footprint.rows += rows;
     footprint.feature_bytes += FeatureBytes(*set.data);
@@ -56,17 +82,23 @@ CudaEvaluator::CudaEvaluator(const CudaSession& session, const Context& ctx,
     set.rows = input.data->NumRows();
     largest = std::max(largest, set.rows);
     for (const auto& metric : metrics_) {
-      const std::optional<RowMetric> form = RowFormOf(*metric);
+      DeviceForm form = DeviceFormOf(*metric);
       Where where = Where::kHost;
-      if (form.has_value()) {
+      if (form.row.has_value()) {
         where = Where::kRowForm;
+      } else if (form.r2) {
+        where = Where::kR2;
+      } else if (form.class_counts) {
+        where = Where::kClassCounts;
+      } else if (form.rank.has_value()) {
+        where = Where::kRank;
       } else if (metric->Name() == "auc" && input.groups.empty()) {
         where = Where::kAuc;
       } else if (metric->Name() == "aucpr" && input.groups.empty()) {
         where = Where::kAucPr;
       }
       set.where.push_back(where);
-      set.forms.push_back(form.value_or(RowMetric{}));
+      set.forms.push_back(std::move(form));
       if (where == Where::kHost) {
         Log(LogLevel::kInfo,
             fmt::format("{}: metric {} of {} has no device version here; its predictions are "
@@ -76,6 +108,7 @@ CudaEvaluator::CudaEvaluator(const CudaSession& session, const Context& ctx,
     }
     CheckOnHost(set, ctx, transform);
     Upload(set);
+    PlanRanking(set);
     set.input.margins = {};  // uploaded; the booster frees its host copy
     sets_.push_back(std::move(set));
   }
@@ -135,6 +168,29 @@ void CudaEvaluator::Upload(Set& set) {
   set.labels = ToDevice(data.labels);
   set.weights = ToDevice(data.weights);
   set.margins = cuda_impl::DeviceBuffer<float>::FromHost(set.input.margins);
+}
+
+void CudaEvaluator::PlanRanking(Set& set) {
+  MetricInput input;  // labels, weights and groups: the constants do not read predictions
+  input.labels = set.input.data->labels;
+  input.weights = set.input.data->weights;
+  input.groups = set.input.groups;
+  input.num_outputs = static_cast<std::size_t>(outputs_);
+  std::size_t positions = 0;
+  set.rank_groups.resize(metrics_.size());
+  for (std::size_t m = 0; m < metrics_.size(); ++m) {
+    if (set.where[m] != Where::kRank) continue;
+    const DeviceForm& form = set.forms[m];
+    RankGroups& groups = set.rank_groups[m];
+    groups = form.rank_groups(input);
+    if (set.group_ptr.size() == 0) set.group_ptr = ToDevice(groups.ptr);
+    if (form.rank->kind == RankKind::kNdcg) {
+      positions = std::max(positions, std::min(groups.widest, form.rank->top_k));
+    }
+  }
+  std::vector<double> discount(positions);
+  for (std::size_t i = 0; i < positions; ++i) discount[i] = RankDiscount(i);
+  set.discount = ToDevice(discount);
 }
 
 void CudaEvaluator::AddTree(const Tree& tree, int output) {
@@ -205,9 +261,42 @@ std::vector<EvalResult> CudaEvaluator::Evaluate() {
       double value = 0.0;
       switch (set.where[m]) {
         case Where::kRowForm: {
+          const RowMetric& form = *set.forms[m].row;
           const cuda_impl::RowMetricSums sums = cuda_impl::SumRowMetric(
-              stream, set.forms[m], predictions_.data(), k, d_labels, d_weights, set.rows);
-          value = FinishRowMetric(set.forms[m], sums.weighted, sums.weight);
+              stream, form, predictions_.data(), k, d_labels, d_weights, set.rows);
+          value = FinishRowMetric(form, sums.weighted, sums.weight);
+          break;
+        }
+        case Where::kR2: {  // one output: the host check before training made sure
+          const R2Sums sums =
+              cuda_impl::SumR2(stream, predictions_.data(), d_labels, d_weights, set.rows);
+          value = std::numeric_limits<double>::quiet_NaN();
+          if (R2Defined(set.rows, sums)) {
+            const double mean = sums.label / sums.weight;
+            value =
+                FinishR2(sums, cuda_impl::SumR2Spread(stream, mean, d_labels, d_weights, set.rows));
+          }
+          break;
+        }
+        case Where::kClassCounts:
+          value =
+              set.forms[m].class_counts(cuda_impl::CountClassRows(stream, predictions_.data(), k,
+                                                                  d_labels, d_weights, set.rows),
+                                        set.rows);
+          break;
+        case Where::kRank: {
+          const RankMetric& rank = *set.forms[m].rank;
+          const RankGroups& groups = set.rank_groups[m];
+          if (set.rows == 0) {
+            value = std::numeric_limits<double>::quiet_NaN();  // as the host metric
+            break;
+          }
+          const cuda_impl::DeviceRankSums sums = cuda_impl::RankSumsOf(
+              stream, rank, predictions_.data(), d_labels, set.group_ptr.data(),
+              groups.ptr.size() - 1, set.discount.size() == 0 ? nullptr : set.discount.data(),
+              set.rows);
+          if (sums.nan_index) ThrowNaNPrediction(metric.Name(), *sums.nan_index, 0, 1);
+          value = FinishRank(rank, groups, sums.sums);
           break;
         }
         case Where::kAuc:

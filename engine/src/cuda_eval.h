@@ -8,11 +8,15 @@
 //   std::vector<EvalResult> r = eval.Evaluate();  // each round, sets x metrics in order
 //
 // The row-mean metrics (metrics/row_form.h: rmse, logloss, error, mlogloss, merror, ...) sum
-// the host's row terms in the host's blocks (cuda_impl::SumRowMetric), and auc and aucpr
-// without query groups (binary, or multi-class one class at a time) sort and sweep on the
-// device (cuda_impl::RocCurveOf, PrCurveOf; a NaN score is refused with the host metric's
-// message). Any other metric (ndcg, map, r2, f1, ...) copies its set's transformed predictions back
-// once per round and runs on the host; the constructor logs which. Before training, each device
+// the host's row terms in the host's blocks (cuda_impl::SumRowMetric); r2 runs its two passes
+// (SumR2, SumR2Spread) and the class-decision metrics (precision, recall, f1 and their
+// averages, balanced_accuracy) count classes (CountClassRows) likewise; auc and aucpr without
+// query groups (binary, or multi-class one class at a time) sort and sweep on the device
+// (cuda_impl::RocCurveOf, PrCurveOf), and ndcg and map sort each query group and sweep it there
+// (RankSumsOf; the groups' label-only constants are made once, on the host); a NaN score is
+// refused with the host metric's message. Any other metric (auc and aucpr with query groups)
+// copies its set's transformed predictions back once per round and runs on the host; the
+// constructor logs which. Before training, each device
 // metric is also evaluated once on the host from the initial margins, so that bad labels get the
 // CPU metric's message (labels do not change during training).
 #pragma once
@@ -33,6 +37,7 @@
 #include "kernels/common/metric_math.h"
 #include "kernels/cuda/device_buffer.h"
 #include "kernels/cuda/kernels.h"
+#include "metrics/row_form.h"
 
 namespace grove {
 
@@ -45,8 +50,9 @@ struct CudaEvalInput {
   std::span<const std::uint32_t> groups;  ///< query group pointers, or empty
 };
 
-/// The device memory the sets take (CudaSession's estimate).
-CudaEvalFootprint EvalFootprintOf(std::span<const CudaEvalInput> sets);
+/// The device memory the sets take with `metrics` (CudaSession's estimate).
+CudaEvalFootprint EvalFootprintOf(std::span<const CudaEvalInput> sets,
+                                  std::span<const std::unique_ptr<Metric>> metrics);
 
 class CudaEvaluator {
  public:
@@ -68,7 +74,7 @@ class CudaEvaluator {
   std::vector<EvalResult> Evaluate();
 
  private:
-  enum class Where : std::uint8_t { kRowForm, kAuc, kAucPr, kHost };
+  enum class Where : std::uint8_t { kRowForm, kR2, kClassCounts, kAuc, kAucPr, kRank, kHost };
   struct Set {
     CudaEvalInput input;
     std::size_t rows = 0;
@@ -81,10 +87,15 @@ class CudaEvaluator {
     cuda_impl::DeviceBuffer<float> weights;  // empty: every row weighs 1
     cuda_impl::DeviceBuffer<float> margins;  // empty for the training data
     std::vector<Where> where;                // one per metric
-    std::vector<RowMetric> forms;            // one per metric (kRowForm only)
+    std::vector<DeviceForm> forms;           // one per metric
+    std::vector<RankGroups> rank_groups;     // one per metric (kRank only)
+    cuda_impl::DeviceBuffer<std::uint32_t> group_ptr;  // the query groups (kRank)
+    cuda_impl::DeviceBuffer<double> discount;          // RankDiscount(i) (kRank, ndcg)
   };
 
   void Upload(Set& set);
+  /// The kRank metrics' RankGroups, their groups and the discount table on the device.
+  void PlanRanking(Set& set);
   void CheckOnHost(const Set& set, const Context& ctx, const Objective& transform) const;
   /// auc (pr false) or aucpr of predictions_ (rows x outputs_): binary, or one class against
   /// the rest per class.

@@ -41,7 +41,8 @@ namespace grove {
 /// What the evaluation sets add to the device memory estimate (cuda_impl::TrainingShape).
 struct CudaEvalFootprint {
   std::uint64_t rows = 0;           ///< rows of the sets other than the training data
-  std::uint64_t feature_bytes = 0;  ///< their features as uploaded
+  std::uint64_t feature_bytes = 0;  ///< their features as uploaded, and every set's ranking
+                                    ///< groups and discount table (CudaEvaluator)
   std::uint64_t metric_rows = 0;    ///< rows of the largest set evaluated (0: none)
 };
 

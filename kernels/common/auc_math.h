@@ -15,6 +15,7 @@
 #pragma once
 
 #include <math.h>  // the C names are what CUDA device code can call
+#include <string.h>  // memcpy, which device code can call too
 
 #include <cmath>
 #include <cstddef>
@@ -31,6 +32,16 @@ namespace grove {
 /// with one thread: 4,096 rows keep that sequential part short and the blocks' final running
 /// total (also sequential) cheap.
 inline constexpr std::size_t kAucBlockRows = 4096;
+
+/// An unsigned key whose ascending order is the descending order of the (non-NaN) scores,
+/// with -0 and +0 one tie: the sort key of every metric that ranks rows by score.
+GROVE_HOST_DEVICE inline std::uint32_t DescendingScoreKey(float score) {
+  const float f = score == 0.0f ? 0.0f : score;
+  std::uint32_t bits = 0;
+  memcpy(&bits, &f, sizeof(bits));
+  const std::uint32_t ascending = (bits & 0x80000000u) != 0 ? ~bits : (bits | 0x80000000u);
+  return ~ascending;
+}
 
 struct RocCurve {
   double neg = 0.0;   ///< Σ (1 - y)·w

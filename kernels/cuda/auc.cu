@@ -22,9 +22,9 @@ constexpr std::uint32_t kThreads = 256;
 /// Threads per CUDA block of the sweeps: one warp, so that the few long sequential sweeps (one
 /// per 4,096 rows) spread over as many SMs, their L1 caches and FP64 units, as there are warps.
 constexpr std::uint32_t kSweepThreads = 32;
-// metrics/score_order.cc's DescendingKey of column `column`: ascending keys are descending
-// scores, -0 == +0. Also finds the first NaN score (its index in `scores`), which the host
-// metric refuses.
+// auc_math.h's DescendingScoreKey of column `column`, as metrics/score_order.cc sorts: ascending
+// keys are descending scores, -0 == +0. Also finds the first NaN score (its index in `scores`),
+// which the host metric refuses.
 __global__ void KeyKernel(const float* scores, std::size_t stride, std::size_t column,
                           std::size_t rows, std::uint32_t* keys, std::uint32_t* ids,
                           unsigned long long* first_nan) {
@@ -33,10 +33,7 @@ __global__ void KeyKernel(const float* scores, std::size_t stride, std::size_t c
     const std::size_t at = i * stride + column;
     const float score = scores[at];
     if (isnan(score)) atomicMin(first_nan, static_cast<unsigned long long>(at));
-    const float f = score == 0.0f ? 0.0f : score;
-    const std::uint32_t bits = __float_as_uint(f);
-    const std::uint32_t ascending = (bits & 0x80000000u) != 0 ? ~bits : (bits | 0x80000000u);
-    keys[i] = ~ascending;
+    keys[i] = DescendingScoreKey(score);
     ids[i] = static_cast<std::uint32_t>(i);
   }
 }

@@ -129,6 +129,20 @@ RowMetricSums SumRowMetric(StreamView, const RowMetric&, const float*, std::size
                            const float*, std::size_t) {
   NoCuda();
 }
+R2Sums SumR2(StreamView, const float*, const float*, const float*, std::size_t) {
+  NoCuda();
+}
+double SumR2Spread(StreamView, double, const float*, const float*, std::size_t) {
+  NoCuda();
+}
+ClassCounts CountClassRows(StreamView, const float*, std::size_t, const float*, const float*,
+                           std::size_t) {
+  NoCuda();
+}
+DeviceRankSums RankSumsOf(StreamView, const RankMetric&, const float*, const float*,
+                          const std::uint32_t*, std::size_t, const double*, std::size_t) {
+  NoCuda();
+}
 void ZeroUnsampledRows(StreamView, std::uint64_t, double, std::size_t, GradientSum*) {
   NoCuda();
 }

@@ -330,6 +330,38 @@ RowMetricSums SumRowMetric(StreamView stream, const RowMetric& form, const float
                            std::size_t outputs, const float* d_labels, const float* d_weights,
                            std::size_t rows);
 
+/// r2's first pass (metric_math.h's AddR2Row) over one prediction per row, in the blocks and
+/// order of SumRowMetric. Exact. Synchronizes.
+R2Sums SumR2(StreamView stream, const float* d_predictions, const float* d_labels,
+             const float* d_weights, std::size_t rows);
+
+/// r2's second pass: Σ R2SpreadTerm(y, mean, w), in the same blocks and order. Exact.
+/// Synchronizes.
+double SumR2Spread(StreamView stream, double mean, const float* d_labels, const float* d_weights,
+                   std::size_t rows);
+
+/// The class-decision metrics' counts (metric_math.h's ClassCounts) of rows x outputs
+/// predictions, as metrics/classification.cc counts them: the same float weights added in
+/// double per kMetricBlockRows block in row order, the blocks in order, so exact. Labels must
+/// be valid classes (the host metric checks them before training). Synchronizes.
+ClassCounts CountClassRows(StreamView stream, const float* d_predictions, std::size_t outputs,
+                           const float* d_labels, const float* d_weights, std::size_t rows);
+
+struct DeviceRankSums {
+  std::vector<double> sums;              ///< one per group (empty with a NaN score)
+  std::optional<std::size_t> nan_index;  ///< the first NaN score's row
+};
+
+/// Each query group's RankSweep (metric_math.h: ndcg's DCG@k, map's Σ hits/(i+1)) over its rows
+/// by descending score, ties in row order, as metrics/ranking.cc ranks them: one stable radix
+/// sort of (group, DescendingScoreKey) keys, then one thread per group. d_group_ptr: groups + 1
+/// boundaries from 0 to rows; d_discount: RankDiscount(i) for i below min(top_k, the widest
+/// group) (ndcg only). The same doubles in the same order as the host, so FinishRank gives its
+/// bits. Synchronizes.
+DeviceRankSums RankSumsOf(StreamView stream, const RankMetric& metric, const float* d_scores,
+                          const float* d_labels, const std::uint32_t* d_group_ptr,
+                          std::size_t groups, const double* d_discount, std::size_t rows);
+
 // ---- memory ----------------------------------------------------------------------------------
 
 /// Throws InvalidInput (CheckDeviceMemory) when the estimate exceeds device `ordinal`'s free

@@ -7,6 +7,7 @@
 
 #include "grove/errors.h"
 #include "kernels/common/auc_math.h"
+#include "kernels/common/metric_math.h"
 
 namespace grove::cuda_impl {
 namespace {
@@ -15,6 +16,7 @@ constexpr std::uint64_t kGradientPairBytes = 8;  // float grad + float hess
 constexpr std::uint64_t kGradientSumBytes = 16;  // int64 grad + int64 hess
 constexpr std::uint64_t kSplitCandidateBytes = 80;
 constexpr std::uint64_t kRocCurveBytes = sizeof(RocCurve);
+constexpr std::uint64_t kClassBlockBytes = 32;  // metrics.cu's ClassBlockSums: 3 doubles, a flag
 
 // Saturating arithmetic: absurd shapes must produce a huge estimate, not a wrapped small one.
 std::uint64_t Mul(std::uint64_t a, std::uint64_t b) {
@@ -66,13 +68,20 @@ MemoryEstimate EstimateTrainingMemory(const TrainingShape& shape) {
   add("histograms (two levels)", Mul(Mul(Mul(nodes, 3), shape.total_bins), kGradientSumBytes));
   add("split search scratch",
       Mul(Mul(nodes, std::max<std::uint64_t>(shape.features, 1)), kSplitCandidateBytes));
-  // One set is evaluated at a time: its transformed predictions, and AUC's keys and row ids
-  // (double-buffered for the radix sort) and sorted labels and weights, 24 bytes a row (more
-  // than the row-mean metrics' 8-byte terms), plus per 4,096-row block its start, its curve
-  // and, for aucpr, the totals before it and its area.
+  // One set is evaluated at a time: its transformed predictions, plus the scratch of one
+  // metric at a time, the larger of: AUC's keys and row ids (double-buffered for the radix
+  // sort) and sorted labels and weights, 24 bytes a row (more than the row-mean metrics' 8-byte
+  // terms), plus per 4,096-row block its start, its curve and, for aucpr, the totals before it
+  // and its area; or the class counts' predicted class, 4 bytes a row, plus per 16,384-row
+  // block and class three sums and a flag.
   const std::uint64_t auc_blocks = (shape.metric_rows + kAucBlockRows - 1) / kAucBlockRows;
+  const std::uint64_t auc_scratch =
+      Add(Mul(shape.metric_rows, 24), Mul(auc_blocks, 4 + 2 * kRocCurveBytes + 8));
+  const std::uint64_t count_blocks = (shape.metric_rows + kMetricBlockRows - 1) / kMetricBlockRows;
+  const std::uint64_t class_scratch =
+      Add(Mul(shape.metric_rows, 4), Mul(Mul(count_blocks, ClassesOf(k)), kClassBlockBytes));
   add("metric buffers",
-      Add(Mul(shape.metric_rows, Add(24, Mul(k, 4))), Mul(auc_blocks, 4 + 2 * kRocCurveBytes + 8)));
+      Add(Mul(shape.metric_rows, Mul(k, 4)), std::max(auc_scratch, class_scratch)));
   add("evaluation sets (features, labels, weights, caches)",
       Add(shape.eval_feature_bytes, Mul(shape.eval_rows, Add(Mul(k, 4), 8))));
   add("cuts and offsets", Add(Mul(shape.total_bins, 4), Mul(shape.features, 16)));

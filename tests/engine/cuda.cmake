@@ -11,7 +11,9 @@ target_link_libraries(cuda_options_tests PRIVATE grove_kernels_cuda)
 if(GROVE_WITH_CUDA)
   add_executable(cuda_emulated_tests cuda_emulation.cc ../kernels/cuda_train_test.cc
                                     ../kernels/cuda_eval_test.cc ../kernels/cuda_model_predict_test.cc
-                                    ../kernels/cuda_forest_test.cc ../kernels/cuda_auc_test.cc)
+                                    ../kernels/cuda_forest_test.cc ../kernels/cuda_auc_test.cc
+                                    ../kernels/cuda_count_metrics_test.cc
+                                    ../kernels/cuda_ranking_test.cc)
   target_link_libraries(cuda_emulated_tests PRIVATE grove_test_main grove_engine grove_kernels
                                                     grove_kernels_cpu grove_metrics)
   target_include_directories(cuda_emulated_tests PRIVATE ${PROJECT_SOURCE_DIR})

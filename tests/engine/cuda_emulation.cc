@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <limits>
+#include <numeric>
 #include <optional>
 #include <span>
 #include <vector>
@@ -283,6 +284,89 @@ RowMetricSums SumRowMetric(StreamView, const RowMetric& form, const float* d_pre
     total.weight += block.weight;
   }
   return total;
+}
+
+R2Sums SumR2(StreamView, const float* d_predictions, const float* d_labels, const float* d_weights,
+             std::size_t rows) {
+  R2Sums total;
+  for (std::size_t begin = 0; begin < rows; begin += kMetricBlockRows) {
+    R2Sums block;
+    for (std::size_t i = begin; i < std::min(rows, begin + kMetricBlockRows); ++i) {
+      AddR2Row(block, d_labels[i], d_predictions[i], d_weights != nullptr ? d_weights[i] : 1.0f);
+    }
+    total.residual += block.residual;
+    total.label += block.label;
+    total.weight += block.weight;
+  }
+  return total;
+}
+
+double SumR2Spread(StreamView, double mean, const float* d_labels, const float* d_weights,
+                   std::size_t rows) {
+  double total = 0.0;
+  for (std::size_t begin = 0; begin < rows; begin += kMetricBlockRows) {
+    double block = 0.0;
+    for (std::size_t i = begin; i < std::min(rows, begin + kMetricBlockRows); ++i) {
+      block += R2SpreadTerm(d_labels[i], mean, d_weights != nullptr ? d_weights[i] : 1.0f);
+    }
+    total += block;
+  }
+  return total;
+}
+
+// The device's order (kernels/cuda/metrics.cu): per block, each class on its own, adding only
+// the rows that are the class's by label or prediction.
+ClassCounts CountClassRows(StreamView, const float* d_predictions, std::size_t outputs,
+                           const float* d_labels, const float* d_weights, std::size_t rows) {
+  const std::size_t classes = ClassesOf(outputs);
+  ClassCounts total(classes);
+  for (std::size_t begin = 0; begin < rows; begin += kMetricBlockRows) {
+    ClassCounts block(classes);
+    for (std::size_t c = 0; c < classes; ++c) {
+      for (std::size_t i = begin; i < std::min(rows, begin + kMetricBlockRows); ++i) {
+        const bool truth = static_cast<std::size_t>(d_labels[i]) == c;
+        const bool pred =
+            grove::detail::PredictedClassOf(d_predictions + i * outputs, outputs) == c;
+        if (!truth && !pred) continue;
+        const double w = d_weights != nullptr ? d_weights[i] : 1.0f;
+        block.seen[c] = 1;
+        if (truth) block.truth[c] += w;
+        if (pred) block.predicted[c] += w;
+        if (truth && pred) block.hit[c] += w;
+      }
+    }
+    total.Add(block);
+  }
+  return total;
+}
+
+// The device's steps (kernels/cuda/ranking.cu): one stable sort of all rows by (group, score
+// key), where the host metric sorts each group on its own, then RankSweep per group.
+DeviceRankSums RankSumsOf(StreamView, const RankMetric& metric, const float* d_scores,
+                          const float* d_labels, const std::uint32_t* d_group_ptr,
+                          std::size_t groups, const double* d_discount, std::size_t rows) {
+  DeviceRankSums result;
+  if (rows == 0 || groups == 0) return result;
+  std::vector<std::uint64_t> keys(rows);
+  for (std::size_t g = 0; g < groups; ++g) {
+    for (std::size_t i = d_group_ptr[g]; i < d_group_ptr[g + 1]; ++i) {
+      if (std::isnan(d_scores[i]) && !result.nan_index) result.nan_index = i;
+      keys[i] = (std::uint64_t{g} << 32) | DescendingScoreKey(d_scores[i]);
+    }
+  }
+  if (result.nan_index) return result;
+  std::vector<std::uint32_t> ids(rows);
+  std::iota(ids.begin(), ids.end(), 0u);
+  std::stable_sort(ids.begin(), ids.end(),
+                   [&](std::uint32_t a, std::uint32_t b) { return keys[a] < keys[b]; });
+  for (std::size_t g = 0; g < groups; ++g) {
+    const std::uint32_t* group = ids.data() + d_group_ptr[g];
+    result.sums.push_back(RankSweep(
+        metric, d_group_ptr[g + 1] - d_group_ptr[g],
+        [&](std::size_t i) { return d_labels[group[i]]; },
+        [&](std::size_t i) { return d_discount[i]; }));
+  }
+  return result;
 }
 
 // The device's steps on the host (kernels/cuda/auc.cu): a stable sort by score key (the host

@@ -8,10 +8,12 @@
 #include <string>
 #include <vector>
 
+#include "engine/src/cuda_eval.h"
 #include "engine/src/cuda_predict.h"
 #include "engine/src/grow_rules.h"
 #include "engine/src/random.h"
 #include "grove/errors.h"
+#include "grove/metrics.h"
 #include "grove/train.h"
 #include "kernels/common/counter_random.h"
 #include "kernels/cuda/device.h"
@@ -130,6 +132,34 @@ TEST_CASE("the device memory estimate gets the job's shape", "[unit]") {
   CHECK(b.max_leaves == 31);
   // Default depth (6) for gbdt.
   CHECK(CudaTrainingShape(Cuda({}), 10, 3, 40, true, 1, false).max_depth == 6);
+}
+
+TEST_CASE("the evaluation sets' device footprint counts features and ranking groups", "[unit]") {
+  DataSet train = test::Friedman1(100, 1);
+  DataSet valid = test::Friedman1(40, 2);  // 40 x 10 dense floats
+  const std::vector<std::uint32_t> groups = {0, 10, 35, 40};
+  const std::vector<float> no_margins;
+  const std::vector<CudaEvalInput> sets = {{"train", &train, true, no_margins, {}},
+                                           {"valid", &valid, false, no_margins, groups}};
+  std::vector<std::unique_ptr<Metric>> metrics;
+  metrics.push_back(CreateMetric("rmse"));
+  const CudaEvalFootprint plain = EvalFootprintOf(sets, metrics);
+  CHECK(plain.rows == 40);
+  CHECK(plain.metric_rows == 100);
+  CHECK(plain.feature_bytes == 40 * valid.NumFeatures() * 4);
+  // ndcg@10 and map: per set its group boundaries (4 bytes each) and the discount table of
+  // min(10, widest group) doubles. train: one group of 100 rows, 2 + 10 entries; valid: 3
+  // groups, the widest 25 rows, 4 + 10.
+  metrics.push_back(CreateMetric("ndcg@10"));
+  metrics.push_back(CreateMetric("map"));
+  CHECK(EvalFootprintOf(sets, metrics).feature_bytes ==
+        plain.feature_bytes + (2 * 4 + 10 * 8) + (4 * 4 + 10 * 8));
+  // map alone needs no discounts; ndcg without @k needs one per position of the widest group.
+  metrics.erase(metrics.begin() + 1);
+  CHECK(EvalFootprintOf(sets, metrics).feature_bytes == plain.feature_bytes + 2 * 4 + 4 * 4);
+  metrics.push_back(CreateMetric("ndcg"));
+  CHECK(EvalFootprintOf(sets, metrics).feature_bytes ==
+        plain.feature_bytes + (2 * 4 + 100 * 8) + (4 * 4 + 25 * 8));
 }
 
 TEST_CASE("the counter-based row draw is shared by the host and the device code", "[unit]") {

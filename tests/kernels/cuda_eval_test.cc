@@ -149,12 +149,16 @@ TEST_CASE("GPU evaluation: binary metrics, on the device and on the host, are th
                          {"num_round", "8"},
                          {"max_depth", "4"},
                          {"seed", "5"},
-                         {"eval_metric", "logloss,error,error@0.3,accuracy,auc,aucpr,f1"}};
+                         {"eval_metric",
+                          "logloss,error,error@0.3,accuracy,auc,aucpr,f1,precision,recall,"
+                          "balanced_accuracy,r2"}};
   const Run cpu = TrainOn("cpu", params, train, evals);
   const Run gpu = TrainOn("cuda", params, train, evals);
   CheckSameTrees(cpu.model, gpu.model, Bound(1e-4));
   CheckMetrics(cpu, gpu, {"train", "valid"},
-               {"logloss", "error", "error@0.3", "accuracy", "auc", "aucpr", "f1"}, Bound(1e-4));
+               {"logloss", "error", "error@0.3", "accuracy", "auc", "aucpr", "f1", "precision",
+                "recall", "balanced_accuracy", "r2"},
+               Bound(1e-4));
 }
 
 TEST_CASE("GPU evaluation: multi-class metrics are the CPU's, multi:softmax included", "[cuda]") {
@@ -166,11 +170,15 @@ TEST_CASE("GPU evaluation: multi-class metrics are the CPU's, multi:softmax incl
                          {"num_class", "3"},
                          {"num_round", "6"},
                          {"max_depth", "4"},
-                         {"eval_metric", "mlogloss,merror,accuracy,auc"}};
+                         {"eval_metric",
+                          "mlogloss,merror,accuracy,auc,f1,precision_micro,recall_macro,"
+                          "balanced_accuracy"}};
   const Run cpu = TrainOn("cpu", params, train, evals);
   const Run gpu = TrainOn("cuda", params, train, evals);
   CheckSameTrees(cpu.model, gpu.model, Bound(1e-4));
-  CheckMetrics(cpu, gpu, {"train", "valid"}, {"mlogloss", "merror", "accuracy", "auc"},
+  CheckMetrics(cpu, gpu, {"train", "valid"},
+               {"mlogloss", "merror", "accuracy", "auc", "f1", "precision_micro", "recall_macro",
+                "balanced_accuracy"},
                Bound(1e-4));
 }
 
@@ -197,11 +205,30 @@ TEST_CASE("GPU evaluation: the log-link objectives' metrics are the CPU's", "[cu
   }
 }
 
+TEST_CASE("GPU evaluation: ndcg and map of query groups are the CPU's", "[cuda]") {
+  DataSet train = Binary(3000, 56);
+  DataSet valid = Binary(1100, 57);
+  for (std::size_t i = 0; i < train.NumRows(); ++i) train.qids.push_back(i / 25);
+  for (std::size_t i = 0; i < valid.NumRows(); ++i) valid.qids.push_back(i * i / 9000);
+  const std::vector<EvalSet> evals = {{"train", &train}, {"valid", &valid}};
+  const Params params = {{"objective", "binary:logistic"},
+                         {"num_round", "6"},
+                         {"max_depth", "4"},
+                         {"eval_metric", "ndcg,ndcg@3-,map,map@5"}};
+  const Run cpu = TrainOn("cpu", params, train, evals);
+  const Run gpu = TrainOn("cuda", params, train, evals);
+  CheckSameTrees(cpu.model, gpu.model, Bound(1e-4));
+  CheckMetrics(cpu, gpu, {"train", "valid"}, {"ndcg", "ndcg@3-", "map", "map@5"}, Bound(1e-4));
+}
+
 TEST_CASE("GPU evaluation names the metrics it runs on the host", "[cuda]") {
-  const DataSet train = Binary(1000, 81);
-  const DataSet valid = Binary(500, 82);
-  const Params params = {
-      {"objective", "binary:logistic"}, {"num_round", "2"}, {"eval_metric", "auc,aucpr,f1"}};
+  DataSet train = Binary(1000, 81);
+  DataSet valid = Binary(500, 82);
+  for (std::size_t i = 0; i < train.NumRows(); ++i) train.qids.push_back(i / 10);
+  for (std::size_t i = 0; i < valid.NumRows(); ++i) valid.qids.push_back(i / 10);
+  const Params params = {{"objective", "binary:logistic"},
+                         {"num_round", "2"},
+                         {"eval_metric", "auc,aucpr,f1,ndcg,map"}};
   Run gpu;
   std::vector<std::string> lines = InfoLines([&] { gpu = TrainOn("cuda", params, train, &valid); });
   const auto count = [&](const std::string& text) {
@@ -212,22 +239,27 @@ TEST_CASE("GPU evaluation names the metrics it runs on the host", "[cuda]") {
   const std::string suffix =
       " has no device version here; its predictions are copied back and evaluated on the host "
       "each round";
-  CHECK(count("cuda:0: metric f1 of train" + suffix) == 1);
-  CHECK(count("cuda:0: metric f1 of valid" + suffix) == 1);
-  CHECK(count("metric auc of") == 0);  // auc and aucpr sort on the device
-  CHECK(count("metric aucpr of") == 0);
+  // With query groups auc and aucpr are per-group metrics, which run on the host.
+  for (const char* metric : {"auc", "aucpr"}) {
+    for (const char* set : {"train", "valid"}) {
+      CHECK(count(std::string("cuda:0: metric ") + metric + " of " + set + suffix) == 1);
+    }
+  }
+  CHECK(count("metric f1 of") == 0);  // f1 counts classes on the device, ndcg and map sort there
+  CHECK(count("metric ndcg of") == 0);
+  CHECK(count("metric map of") == 0);
   REQUIRE(gpu.rounds.size() == 2);
-  CHECK(gpu.rounds[1].results.size() == 6);
+  CHECK(gpu.rounds[1].results.size() == 10);
 
   const DataSet blobs = test::Blobs(600, 83);
   const Params multi = {{"objective", "multi:softprob"},
                         {"num_class", "3"},
                         {"num_round", "2"},
-                        {"eval_metric", "auc,aucpr,mlogloss"}};
+                        {"eval_metric", "auc,aucpr,mlogloss,precision_micro,balanced_accuracy"}};
   lines = InfoLines([&] { gpu = TrainOn("cuda", multi, blobs, &blobs); });
   CHECK(count("has no device version") == 0);  // multi-class too, one class at a time
   REQUIRE(gpu.rounds.size() == 2);
-  CHECK(gpu.rounds[1].results.size() == 6);
+  CHECK(gpu.rounds[1].results.size() == 10);
 }
 
 TEST_CASE("GPU evaluation refuses bad labels with the CPU metric's message, before training",

@@ -65,6 +65,22 @@ TEST_CASE("the memory estimate adds up the resident buffers", "[unit]") {
   bigger.eval_rows = 100'000;
   bigger.eval_feature_bytes = 100'000 * 10 * 4;
   CHECK(EstimateTrainingMemory(bigger).total_bytes > e.total_bytes);
+
+  // With many classes the class counts' scratch outgrows AUC's: 100,000 rows x 12,000 outputs
+  // give predictions 4.8e9, AUC 100,000 x 24 + 25 blocks x 60 = 2,401,500, class counts
+  // 100,000 x 4 + 7 blocks x 12,000 classes x 32 = 3,088,000.
+  TrainingShape classes = shape;
+  classes.rows = classes.metric_rows = 100'000;
+  classes.outputs = 12'000;
+  std::uint64_t metric_bytes = 0;
+  for (const MemoryPart& part : EstimateTrainingMemory(classes).parts) {
+    if (part.name == "metric buffers") metric_bytes = part.bytes;
+  }
+  CHECK(metric_bytes == 4'800'000'000 + 3'088'000);
+  classes.outputs = 3;  // 1.2e6 + AUC's 2,401,500 (class counts: 400,000 + 7 x 3 x 32)
+  for (const MemoryPart& part : EstimateTrainingMemory(classes).parts) {
+    if (part.name == "metric buffers") CHECK(part.bytes == 1'200'000 + 2'401'500);
+  }
   // Absurd shapes saturate instead of wrapping around.
   TrainingShape absurd = shape;
   absurd.rows = std::uint64_t{1} << 62;

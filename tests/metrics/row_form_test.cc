@@ -4,6 +4,7 @@
 
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <cstdint>
 #include <random>
 #include <set>
 #include <string>
@@ -98,6 +99,71 @@ TEST_CASE("the row forms carry the metrics' parameters", "[unit]") {
   CHECK(RowFormOf(*CreateMetric("rmse"))->sqrt_of_mean);
   CHECK_FALSE(RowFormOf(*CreateMetric("mse"))->sqrt_of_mean);
   CHECK(RowFormOf(*CreateMetric("rmsle"))->sqrt_of_mean);
+}
+
+TEST_CASE("every metric but auc and aucpr has exactly one device form", "[unit]") {
+  const std::set<std::string> class_counts = {
+      "balanced_accuracy", "f1",     "f1_binary",    "f1_macro",    "precision", "precision_macro",
+      "precision_micro",   "recall", "recall_macro", "recall_micro"};
+  for (const std::string& name : MetricNames()) {
+    INFO(name);
+    const DeviceForm form = DeviceFormOf(*CreateMetric(name));
+    const int forms = int{form.row.has_value()} + int{form.r2} + int{bool(form.class_counts)} +
+                      int{form.rank.has_value()};
+    CHECK(forms == (name == "auc" || name == "aucpr" ? 0 : 1));
+    CHECK(form.r2 == (name == "r2"));
+    CHECK(bool(form.class_counts) == (class_counts.count(name) == 1));
+    CHECK(form.rank.has_value() == (name == "ndcg" || name == "map"));
+    CHECK(bool(form.rank_groups) == form.rank.has_value());
+  }
+  // The ranking forms carry @k and "-".
+  const DeviceForm map = DeviceFormOf(*CreateMetric("map@5-"));
+  REQUIRE(map.rank.has_value());
+  CHECK(map.rank->kind == RankKind::kMap);
+  CHECK(map.rank->top_k == 5);
+  CHECK(map.rank->minus);
+  const DeviceForm ndcg = DeviceFormOf(*CreateMetric("ndcg"));
+  CHECK(ndcg.rank->kind == RankKind::kNdcg);
+  CHECK(ndcg.rank->top_k == SIZE_MAX);
+  CHECK_FALSE(ndcg.rank->minus);
+}
+
+// The host's own pieces of the device forms, on hand-computed sets.
+TEST_CASE("the device forms' host pieces give hand-computed values", "[unit]") {
+  // r2: labels 1 2 3 4, predictions 1 2 3 5: residual 1, mean 2.5, spread 5, r2 = 0.8.
+  R2Sums sums;
+  const float y[] = {1, 2, 3, 4}, p[] = {1, 2, 3, 5};
+  for (int i = 0; i < 4; ++i) AddR2Row(sums, y[i], p[i], 1.0f);
+  CHECK(sums.residual == 1.0);
+  CHECK(sums.label == 10.0);
+  CHECK(sums.weight == 4.0);
+  REQUIRE(R2Defined(4, sums));
+  double spread = 0.0;
+  for (int i = 0; i < 4; ++i) spread += R2SpreadTerm(y[i], 2.5, 1.0f);
+  CHECK(spread == 5.0);
+  CHECK(FinishR2(sums, spread) == Approx(0.8).epsilon(1e-15));
+  CHECK_FALSE(R2Defined(1, sums));
+
+  // Class counts of 3 classes: f1_macro is the mean of per-class f1 over the seen classes.
+  ClassCounts counts(3);
+  counts.hit = {2, 1, 0};
+  counts.truth = {3, 2, 0};
+  counts.predicted = {2, 3, 0};
+  counts.seen = {1, 1, 0};
+  // class 0: precision 1, recall 2/3, f1 0.8; class 1: 1/3, 1/2, f1 0.4.
+  CHECK(DeviceFormOf(*CreateMetric("f1_macro")).class_counts(counts, 5) ==
+        Approx(0.6).epsilon(1e-15));
+  CHECK(DeviceFormOf(*CreateMetric("precision_micro")).class_counts(counts, 5) ==
+        Approx(3.0 / 5.0).epsilon(1e-15));
+  CHECK(DeviceFormOf(*CreateMetric("balanced_accuracy")).class_counts(counts, 5) ==
+        Approx((2.0 / 3.0 + 0.5) / 2.0).epsilon(1e-15));
+
+  // Ranking: two groups, weights 1 and 3; ndcg sums 1 and 0.5 over ideals 2 and 0 (0: scores 1).
+  RankGroups groups{{0, 2, 5}, {1.0, 3.0}, {2.0, 0.0}, 3};
+  const std::vector<double> group_sums = {1.0, 0.5};
+  CHECK(FinishRank(RankMetric{}, groups, group_sums) == (1.0 * 0.5 + 3.0 * 1.0) / 4.0);
+  CHECK(FinishRank(RankMetric{RankKind::kNdcg, SIZE_MAX, true}, groups, group_sums) ==
+        (1.0 * 0.5) / 4.0);
 }
 
 }  // namespace grove

@@ -1,0 +1,133 @@
+// [cuda] ndcg and map on the device (kernels/cuda/ranking.cu's RankSumsOf, finished by
+// FinishRank) against the host metrics made by CreateMetric, which sort each group on its own.
+// The sums are the same doubles in the same order, and the discounts come from the host's
+// log2, so the values must be equal bit for bit. Also built into cuda.emulated, whose
+// RankSumsOf sorts all rows at once by (group, score key) as the device does.
+#include <catch2/catch.hpp>
+#include <cmath>
+#include <limits>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "cuda_fixture.h"
+#include "grove/metrics.h"
+#include "kernels/common/metric_math.h"
+#include "kernels/cuda/kernels.h"
+#include "metrics/row_form.h"
+
+using namespace grove;
+using namespace grove::cuda_impl;
+
+namespace {
+
+struct RankData {
+  std::vector<float> scores, labels, weights;
+  std::vector<std::uint32_t> groups;  // boundaries, or empty: one group
+};
+
+MetricInput InputOf(const RankData& data) {
+  MetricInput in;
+  in.predictions = data.scores;
+  in.labels = data.labels;
+  in.weights = data.weights;
+  in.groups = data.groups;
+  in.num_outputs = 1;
+  return in;
+}
+
+// What the evaluator does: the metric's RankGroups on the host, the sweeps on the device.
+struct DeviceRank {
+  double value = 0.0;
+  std::vector<double> sums;
+  std::optional<std::size_t> nan_index;
+};
+
+DeviceRank OnDevice(const Metric& metric, const RankData& data) {
+  const DeviceForm form = DeviceFormOf(metric);
+  REQUIRE(form.rank.has_value());
+  const RankGroups groups = form.rank_groups(InputOf(data));
+  std::vector<double> discount(std::min(groups.widest, form.rank->top_k));
+  for (std::size_t i = 0; i < discount.size(); ++i) discount[i] = RankDiscount(i);
+  const auto d_scores = test::ToDevice(data.scores);
+  const auto d_labels = test::ToDevice(data.labels);
+  const auto d_ptr = test::ToDevice(groups.ptr);
+  const auto d_discount = test::ToDevice(discount);
+  const Stream stream;
+  const DeviceRankSums sums = RankSumsOf(
+      stream.View(), *form.rank, d_scores.data(), d_labels.data(), d_ptr.data(),
+      groups.ptr.size() - 1, discount.empty() ? nullptr : d_discount.data(), data.labels.size());
+  DeviceRank result{0.0, sums.sums, sums.nan_index};
+  if (!sums.nan_index) result.value = FinishRank(*form.rank, groups, sums.sums);
+  return result;
+}
+
+}  // namespace
+
+TEST_CASE("CUDA rank sweeps of a hand-made group", "[cuda]") {
+  // Ranked by score, ties in row order: rows 0 (label 0), 2 (1), 3 (0), 1 (2).
+  RankData data;
+  data.scores = {0.9f, 0.1f, 0.5f, 0.5f};
+  data.labels = {0.0f, 2.0f, 1.0f, 0.0f};
+  const DeviceRank ndcg = OnDevice(*CreateMetric("ndcg"), data);
+  REQUIRE(ndcg.sums.size() == 1);
+  CHECK(ndcg.sums[0] == Approx(1.0 / std::log2(3.0) + 3.0 / std::log2(5.0)).epsilon(1e-15));
+  CHECK(ndcg.value ==
+        Approx((1.0 / std::log2(3.0) + 3.0 / std::log2(5.0)) / (3.0 + 1.0 / std::log2(3.0)))
+            .epsilon(1e-15));
+  // map: relevant at positions 1 and 3 with 1 and 2 hits: (1/2 + 2/4) / 2 relevant.
+  const DeviceRank map = OnDevice(*CreateMetric("map"), data);
+  CHECK(map.sums[0] == 1.0);
+  CHECK(map.value == 0.5);
+  // @2: only positions 0 and 1 count; map still divides by both relevant documents.
+  CHECK(OnDevice(*CreateMetric("map@2"), data).value == 0.25);
+  CHECK(OnDevice(*CreateMetric("ndcg@2"), data).value ==
+        Approx((1.0 / std::log2(3.0)) / (3.0 + 1.0 / std::log2(3.0))).epsilon(1e-15));
+}
+
+TEST_CASE("CUDA ndcg and map give the host metrics' bits", "[cuda]") {
+  const bool grouped = GENERATE(false, true);
+  const bool weighted = GENERATE(false, true);
+  std::mt19937_64 rng(grouped * 2 + weighted + 1);
+  RankData data;
+  if (grouped) {  // groups of 1 to 60 rows, 2,000 of them
+    data.groups.push_back(0);
+    for (int g = 0; g < 2000; ++g) {
+      const auto rows = static_cast<std::uint32_t>(1 + rng() % 60);
+      data.groups.push_back(data.groups.back() + rows);
+      const float w = 0.25f + static_cast<float>(rng() % 8);
+      for (std::uint32_t i = 0; i < rows && weighted; ++i) data.weights.push_back(w);
+    }
+  } else if (weighted) {
+    return;  // one group: a single weight changes nothing
+  }
+  const std::size_t rows = grouped ? data.groups.back() : 50'000;
+  for (std::size_t i = 0; i < rows; ++i) {
+    // Few score levels, so that ties are common; -0 and +0 tie too.
+    const auto level = static_cast<int>(rng() % 12) - 4;
+    data.scores.push_back(level == 0 && i % 2 == 0 ? -0.0f : 0.125f * static_cast<float>(level));
+    data.labels.push_back(static_cast<float>(rng() % 7 < 4 ? 0 : rng() % 5));
+  }
+  for (const char* name : {"ndcg", "ndcg@3", "ndcg@10-", "map", "map@5", "map-"}) {
+    const auto metric = CreateMetric(name);
+    const double cpu = metric->Evaluate(InputOf(data));
+    const DeviceRank gpu = OnDevice(*metric, data);
+    INFO(name << (grouped ? " grouped" : "") << (weighted ? " weighted" : "") << ": CPU " << cpu
+              << ", GPU " << gpu.value);
+    CHECK_FALSE(gpu.nan_index);
+    CHECK(std::isfinite(cpu));
+    CHECK(gpu.value == cpu);
+  }
+}
+
+TEST_CASE("CUDA rank sweeps report the first NaN score", "[cuda]") {
+  RankData data;
+  data.groups = {0, 3, 7};
+  data.scores = {0.1f, 0.2f, 0.3f, 0.4f, std::nanf(""), 0.6f, std::nanf("")};
+  data.labels = {0, 1, 0, 1, 0, 1, 0};
+  const DeviceRank gpu = OnDevice(*CreateMetric("ndcg"), data);
+  REQUIRE(gpu.nan_index);
+  CHECK(*gpu.nan_index == 4);
+  CHECK_THROWS_WITH(CreateMetric("ndcg")->Evaluate(InputOf(data)),
+                    Catch::Contains("prediction at row 4 is NaN"));
+}
