@@ -13,6 +13,8 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <numeric>
+#include <span>
 #include <utility>
 #include <vector>
 
@@ -26,28 +28,6 @@ namespace grove::metric_impl {
 namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-
-/// Walks positions [begin, end) of a score-sorted sequence with cumulative negative/positive
-/// weight (fp, tp) starting at (fp0, tp0); at the end of each run of equal scores calls
-/// close(fp_prev, fp, tp_prev, tp). Returns the final (fp, tp).
-template <class Same, class PosNeg, class Close>
-std::pair<double, double> SweepRuns(std::size_t begin, std::size_t end, double fp0, double tp0,
-                                    const Same& same_as_prev, const PosNeg& pos_neg,
-                                    const Close& close) {
-  double fp = fp0, tp = tp0, fp_prev = fp0, tp_prev = tp0;
-  for (std::size_t i = begin; i < end; ++i) {
-    if (i > begin && !same_as_prev(i)) {
-      close(fp_prev, fp, tp_prev, tp);
-      fp_prev = fp;
-      tp_prev = tp;
-    }
-    const auto [pos, neg] = pos_neg(i);
-    tp += pos;
-    fp += neg;
-  }
-  if (end > begin) close(fp_prev, fp, tp_prev, tp);
-  return {fp, tp};
-}
 
 /// The sweeps' view of a sorted record (kernels/common/auc_math.h).
 struct SortedRow {
@@ -137,53 +117,59 @@ double MultiClassAuc(const MetricInput& in, bool roc) {
   return roc ? ovr.Finish() : pr_sum / static_cast<double>(classes);
 }
 
+/// Each group's rows by descending label, ties in row order: the order XGBoost's
+/// GroupRankingROC walks (labels only, so a device can keep it for the whole job).
+std::vector<std::uint32_t> LabelOrder(const MetricInput& in, const QueryGroups& groups) {
+  std::vector<std::uint32_t> order(in.labels.size());
+  ForEachIndex(groups.size(), in.labels.size() >= kParallelRows, [&](std::size_t g) {
+    const auto begin = order.begin() + groups.Begin(g);
+    const auto end = begin + groups.Rows(g);
+    std::iota(begin, end, static_cast<std::uint32_t>(groups.Begin(g)));
+    std::stable_sort(begin, end,
+                     [&](std::uint32_t a, std::uint32_t b) { return in.labels[a] > in.labels[b]; });
+  });
+  return order;
+}
+
 /// XGBoost's GroupRankingROC: documents sorted by label (descending, stable), then every pair
-/// (i before j) scores 1, 0.5 or 0 as score_i >, ==, < score_j, pairs of equal labels included.
+/// (i before j) scores PairScore(score_i, score_j), pairs of equal labels included.
 double GroupRoc(std::vector<Doc>& docs) {
   if (docs.size() < 3) return kNaN;
   std::stable_sort(docs.begin(), docs.end(),
                    [](const Doc& a, const Doc& b) { return a.label > b.label; });
   double sum = 0;
   for (std::size_t i = 0; i < docs.size(); ++i) {
-    for (std::size_t j = i + 1; j < docs.size(); ++j) {
-      sum += docs[i].score > docs[j].score ? 1.0 : docs[i].score == docs[j].score ? 0.5 : 0.0;
-    }
+    for (std::size_t j = i + 1; j < docs.size(); ++j)
+      sum += PairScore(docs[i].score, docs[j].score);
   }
-  const double pairs = 0.5 * static_cast<double>(docs.size()) * (docs.size() - 1.0);
-  return sum / pairs;
+  return FinishGroupRoc(sum, docs.size());
 }
 
 double GroupPr(std::vector<Doc>& docs) {
   std::stable_sort(docs.begin(), docs.end(),
                    [](const Doc& a, const Doc& b) { return a.score > b.score; });
-  double total_pos = 0, total_neg = 0;
-  for (const Doc& d : docs) {
-    total_pos += d.label;
-    total_neg += 1.0 - d.label;
+  return GroupPrArea(
+      docs.size(), [&](std::size_t i) { return docs[i].label; },
+      [&](std::size_t i) { return docs[i].score == docs[i - 1].score; });
+}
+
+/// The label checks of auc/aucpr with query groups.
+void CheckGroupLabels(const char* name, bool roc, std::span<const float> labels) {
+  if (roc) {
+    CheckLabels(
+        name, labels, [](float y) { return std::isfinite(y); }, "a finite number");
+  } else {
+    CheckLabels(
+        name, labels, [](float y) { return y >= 0.0f && y <= 1.0f; },
+        "in [0, 1] (aucpr with query groups needs binary relevance)");
   }
-  if (!(total_pos > 0.0 && total_neg > 0.0)) return kNaN;
-  double area = 0;
-  SweepRuns(
-      0, docs.size(), 0.0, 0.0, [&](std::size_t i) { return docs[i].score == docs[i - 1].score; },
-      [&](std::size_t i) { return std::pair<double, double>(docs[i].label, 1.0 - docs[i].label); },
-      [&](double fpp, double fp, double tpp, double tp) {
-        area += PrSegment(fpp, fp, tpp, tp, total_pos);
-      });
-  return area;
 }
 
 double RankingAuc(const MetricInput& in, bool roc) {
   const char* name = roc ? "auc" : "aucpr";
   const std::size_t rows =
       CheckShapes(name, in, Outputs::kOne, "query groups need one score per row", false);
-  if (roc) {
-    CheckLabels(
-        name, in.labels, [](float y) { return std::isfinite(y); }, "a finite number");
-  } else {
-    CheckLabels(
-        name, in.labels, [](float y) { return y >= 0.0f && y <= 1.0f; },
-        "in [0, 1] (aucpr with query groups needs binary relevance)");
-  }
+  CheckGroupLabels(name, roc, in.labels);
   const QueryGroups groups = ResolveGroups(name, in, rows);
   if (rows == 0) return kNaN;
   CheckNotNaN(name, in.predictions, 1);
@@ -213,14 +199,46 @@ double EvaluateAuc(const MetricInput& in, bool roc) {
   return k == 1 ? BinaryAuc(in, roc) : MultiClassAuc(in, roc);
 }
 
+/// The device form: ROC (true) or PR, and with query groups their constants.
+DeviceForm AucForm(bool roc) {
+  DeviceForm form;
+  form.auc = roc;
+  form.rank_groups = [roc](const MetricInput& in) {
+    const char* name = roc ? "auc" : "aucpr";
+    CheckGroupLabels(name, roc, in.labels);
+    const QueryGroups groups = ResolveGroups(name, in, in.labels.size());
+    RankGroups result{groups.ptr, groups.weight, {}, 0, {}};
+    for (std::size_t g = 0; g < groups.size(); ++g) {
+      result.widest = std::max(result.widest, groups.Rows(g));
+    }
+    if (roc) result.label_order = LabelOrder(in, groups);
+    return result;
+  };
+  return form;
+}
+
 }  // namespace
 
 std::unique_ptr<Metric> MakeRocAuc() {
-  return MakeMetric("auc", true, [](const MetricInput& in) { return EvaluateAuc(in, true); });
+  return MakeMetric(
+      "auc", true, [](const MetricInput& in) { return EvaluateAuc(in, true); }, AucForm(true));
 }
 
 std::unique_ptr<Metric> MakePrAuc() {
-  return MakeMetric("aucpr", true, [](const MetricInput& in) { return EvaluateAuc(in, false); });
+  return MakeMetric(
+      "aucpr", true, [](const MetricInput& in) { return EvaluateAuc(in, false); }, AucForm(false));
 }
 
 }  // namespace grove::metric_impl
+
+namespace grove {
+
+double FinishGroupAuc(bool roc, const RankGroups& groups, std::span<const double> sums) {
+  std::vector<double> values(sums.size());
+  for (std::size_t g = 0; g < sums.size(); ++g) {
+    values[g] = roc ? FinishGroupRoc(sums[g], groups.ptr[g + 1] - groups.ptr[g]) : sums[g];
+  }
+  return metric_impl::CombineGroups(groups.weight, values);
+}
+
+}  // namespace grove

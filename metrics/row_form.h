@@ -13,10 +13,12 @@
 //   double value = form.class_counts(counts, rows);   // counts summed as the host sums them
 //
 // ndcg and map have their groups' sweeps (RankSweep), finished on the host from constants of
-// the labels (RankGroups, FinishRank). auc and aucpr have none.
+// the labels (RankGroups, FinishRank); auc and aucpr their curves (kernels/common/auc_math.h)
+// or, with query groups, per-group sums (FinishGroupAuc).
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <span>
@@ -43,6 +45,9 @@ struct RankGroups {
   std::vector<double> weight;      ///< one per group
   std::vector<double> ideal;       ///< one per group
   std::size_t widest = 0;          ///< rows of the largest group
+  /// auc with query groups: each group's rows by descending label, ties in row order (row
+  /// numbers; the order XGBoost's pairwise group AUC walks).
+  std::vector<std::uint32_t> label_order;
 };
 
 /// Checks the labels, weights and groups of `input` as the metric does (InvalidInput) and
@@ -50,19 +55,27 @@ struct RankGroups {
 using RankGroupsMaker = std::function<RankGroups(const MetricInput& input)>;
 
 /// How a metric made by CreateMetric can be evaluated from sums a device computes with the
-/// host's own arithmetic (kernels/common/metric_math.h); at most one of row, r2, class_counts
-/// and rank is set.
+/// host's own arithmetic (kernels/common/metric_math.h, auc_math.h); exactly one of row, r2,
+/// class_counts, rank and auc is set.
 struct DeviceForm {
   std::optional<RowMetric> row;    ///< Σ w·RowTerm / Σ w, finished by FinishRowMetric
   bool r2 = false;                 ///< r2: AddR2Row, then R2SpreadTerm, finished by FinishR2
   ClassCountsFinish class_counts;  ///< set for the class-decision metrics
   std::optional<RankMetric> rank;  ///< ndcg, map: RankSweep per group, finished by FinishRank
-  RankGroupsMaker rank_groups;     ///< set with rank
+  /// auc (true) or aucpr (false): without query groups the curves of kernels/common/auc_math.h,
+  /// with them PairScore sums or GroupPrArea per group, finished by FinishGroupAuc.
+  std::optional<bool> auc;
+  RankGroupsMaker rank_groups;  ///< set with rank and auc (for auc: with query groups only)
 };
 
 /// A ranking metric's value from each group's RankSweep over its rows by descending score
 /// (ties in row order): FinishRankGroup per group, combined as Σ w_g·m_g / Σ w_g in group order.
 double FinishRank(const RankMetric& metric, const RankGroups& groups, std::span<const double> sums);
+
+/// auc (roc) or aucpr with query groups from each group's sum: the PairScore sum over the pairs
+/// of its rows in label_order (FinishGroupRoc), or its GroupPrArea over its rows by descending
+/// score; combined as Σ w_g·m_g / Σ w_g in group order over the groups with a value.
+double FinishGroupAuc(bool roc, const RankGroups& groups, std::span<const double> sums);
 
 /// The device form of a metric; empty for metrics without one or not made by grove.
 DeviceForm DeviceFormOf(const Metric& metric);

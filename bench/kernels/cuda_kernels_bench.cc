@@ -239,8 +239,9 @@ void BM_CudaPredict(benchmark::State& state) {
 // transform, then metric 0 logloss (SumRowMetric: row terms, then sequential 16384-row block
 // sums, the host's order), 1 binary auc (RocCurveOf: a sort and one sweep per 4096-row block,
 // one thread each), 2 aucpr (PrCurveOf: a sort and two sweeps), 3 f1 (CountClassRows: one
-// thread per 16384-row block and class) or 4 ndcg@10 of 20-row query groups (RankSumsOf: one
-// sort of (group, score) keys, one thread per group). Bytes: margins read, predictions written
+// thread per 16384-row block and class), 4 ndcg@10 of 20-row query groups (RankSumsOf: one
+// sort of (group, score) keys, one thread per group) or 5 auc of those groups (GroupPairSumsOf:
+// one thread per row, 19 pairs at most). Bytes: margins read, predictions written
 // and read, labels read.
 void BM_CudaEvalRound(benchmark::State& state) {
   const auto rows = static_cast<std::size_t>(state.range(0));
@@ -268,6 +269,17 @@ void BM_CudaEvalRound(benchmark::State& state) {
   for (std::size_t i = 0; i < discount.size(); ++i) discount[i] = RankDiscount(i);
   const auto d_group_ptr = Upload(group_ptr);
   const auto d_discount = Upload(discount);
+  std::vector<std::uint32_t> label_order(rows);  // labels are 0/1: the ones first per group
+  for (std::size_t g = 0; g + 1 < group_ptr.size(); ++g) {
+    std::size_t next = group_ptr[g];
+    for (int want : {1, 0}) {
+      for (std::size_t r = group_ptr[g]; r < group_ptr[g + 1]; ++r) {
+        if (labels[r] == static_cast<float>(want))
+          label_order[next++] = static_cast<std::uint32_t>(r);
+      }
+    }
+  }
+  const auto d_label_order = Upload(label_order);
   SynchronizeDevice();
   const Stream stream;
   double value = 0.0;
@@ -278,9 +290,14 @@ void BM_CudaEvalRound(benchmark::State& state) {
           CountClassRows(stream.View(), d_predictions.data(), 1, d_labels.data(), nullptr, rows);
       value = counts.hit[1];
     } else if (metric == 4) {
-      const DeviceRankSums sums =
+      const DeviceGroupSums sums =
           RankSumsOf(stream.View(), ndcg, d_predictions.data(), d_labels.data(), d_group_ptr.data(),
                      group_ptr.size() - 1, d_discount.data(), rows);
+      value = sums.sums.front();
+    } else if (metric == 5) {
+      const DeviceGroupSums sums =
+          GroupPairSumsOf(stream.View(), d_predictions.data(), d_label_order.data(),
+                          d_group_ptr.data(), group_ptr.size() - 1, rows);
       value = sums.sums.front();
     } else if (metric == 1) {
       value = FinishRoc(
@@ -451,6 +468,7 @@ BENCHMARK(BM_CudaEvalRound)
     ->Args({1'000'000, 2})
     ->Args({1'000'000, 3})
     ->Args({1'000'000, 4})
+    ->Args({1'000'000, 5})
     ->Args({10'000'000, 0})
     ->Args({10'000'000, 1})
     ->UseRealTime()

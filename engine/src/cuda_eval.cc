@@ -10,7 +10,6 @@
 #include "engine/src/cuda_predict.h"
 #include "engine/src/predict_views.h"
 #include "grove/errors.h"
-#include "grove/log.h"
 #include "kernels/common/auc_math.h"
 #include "kernels/cuda/forest_layout.h"
 #include "metrics/row_form.h"
@@ -30,8 +29,9 @@ std::uint64_t FeatureBytes(const DataSet& data) {
          std::uint64_t{m.NumEntries()} * (sizeof(std::uint32_t) + sizeof(float));
 }
 
-// The ranking metrics' resident buffers of a set: its group boundaries and, for ndcg, the
-// discount table (one double per position of the widest group, up to the largest @k).
+// The group metrics' resident buffers of a set: its group boundaries, for ndcg the discount
+// table (one double per position of the widest group, up to the largest @k), for auc with
+// query groups the label order (one row number per row).
 std::uint64_t RankingBytes(const CudaEvalInput& set,
                            std::span<const std::unique_ptr<Metric>> metrics) {
   const std::uint64_t rows = set.data->NumRows();
@@ -40,17 +40,24 @@ std::uint64_t RankingBytes(const CudaEvalInput& set,
   for (std::size_t g = 0; g + 1 < set.groups.size(); ++g) {
     widest = std::max<std::uint64_t>(widest, set.groups[g + 1] - set.groups[g]);
   }
-  bool any = false;
+  bool any = false, label_order = false;
   std::uint64_t positions = 0;
   for (const auto& metric : metrics) {
-    const std::optional<RankMetric> rank = DeviceFormOf(*metric).rank;
-    if (!rank) continue;
+    const DeviceForm form = DeviceFormOf(*metric);
+    if (form.auc.has_value() && !set.groups.empty()) {
+      any = true;
+      label_order = label_order || *form.auc;
+    }
+    if (!form.rank) continue;
     any = true;
-    if (rank->kind == RankKind::kNdcg) {
-      positions = std::max<std::uint64_t>(positions, std::min<std::uint64_t>(widest, rank->top_k));
+    if (form.rank->kind == RankKind::kNdcg) {
+      positions =
+          std::max<std::uint64_t>(positions, std::min<std::uint64_t>(widest, form.rank->top_k));
     }
   }
-  return any ? (groups + 1) * sizeof(std::uint32_t) + positions * sizeof(double) : 0;
+  if (!any) return 0;
+  return (groups + 1) * sizeof(std::uint32_t) + positions * sizeof(double) +
+         (label_order ? rows * sizeof(std::uint32_t) : 0);
 }
 
 }  // namespace
@@ -83,28 +90,8 @@ CudaEvaluator::CudaEvaluator(const CudaSession& session, const Context& ctx,
     largest = std::max(largest, set.rows);
     for (const auto& metric : metrics_) {
       DeviceForm form = DeviceFormOf(*metric);
-      Where where = Where::kHost;
-      if (form.row.has_value()) {
-        where = Where::kRowForm;
-      } else if (form.r2) {
-        where = Where::kR2;
-      } else if (form.class_counts) {
-        where = Where::kClassCounts;
-      } else if (form.rank.has_value()) {
-        where = Where::kRank;
-      } else if (metric->Name() == "auc" && input.groups.empty()) {
-        where = Where::kAuc;
-      } else if (metric->Name() == "aucpr" && input.groups.empty()) {
-        where = Where::kAucPr;
-      }
-      set.where.push_back(where);
+      set.where.push_back(WhereOf(form, !input.groups.empty(), *metric));
       set.forms.push_back(std::move(form));
-      if (where == Where::kHost) {
-        Log(LogLevel::kInfo,
-            fmt::format("{}: metric {} of {} has no device version here; its predictions are "
-                        "copied back and evaluated on the host each round",
-                        ctx.device.ToString(), metric->Name(), input.name));
-      }
     }
     CheckOnHost(set, ctx, transform);
     Upload(set);
@@ -119,11 +106,24 @@ CudaEvaluator::CudaEvaluator(const CudaSession& session, const Context& ctx,
 
 CudaEvaluator::~CudaEvaluator() = default;
 
+CudaEvaluator::Where CudaEvaluator::WhereOf(const DeviceForm& form, bool grouped,
+                                            const Metric& metric) {
+  if (form.row.has_value()) return Where::kRowForm;
+  if (form.r2) return Where::kR2;
+  if (form.class_counts) return Where::kClassCounts;
+  if (form.rank.has_value()) return Where::kRank;
+  if (form.auc.has_value()) {
+    const bool roc = *form.auc;
+    if (grouped) return roc ? Where::kGroupAuc : Where::kGroupAucPr;
+    return roc ? Where::kAuc : Where::kAucPr;
+  }
+  // Every metric CreateMetric makes has a form (tests/metrics/row_form_test.cc checks).
+  throw InternalError(
+      fmt::format("metric {} has no device form; device=cuda cannot evaluate it", metric.Name()));
+}
+
 void CudaEvaluator::CheckOnHost(const Set& set, const Context& ctx,
                                 const Objective& transform) const {
-  bool any = false;
-  for (const Where where : set.where) any = any || where != Where::kHost;
-  if (!any) return;  // the host metrics check their input every round
   std::vector<float> outputs(set.input.margins.begin(), set.input.margins.end());
   transform.Transform(ctx, outputs);
   MetricInput input;
@@ -132,9 +132,7 @@ void CudaEvaluator::CheckOnHost(const Set& set, const Context& ctx,
   input.weights = set.input.data->weights;
   input.groups = set.input.groups;
   input.num_outputs = static_cast<std::size_t>(outputs_);
-  for (std::size_t m = 0; m < metrics_.size(); ++m) {
-    if (set.where[m] != Where::kHost) (void)metrics_[m]->Evaluate(input);
-  }
+  for (const auto& metric : metrics_) (void)metric->Evaluate(input);
 }
 
 void CudaEvaluator::Upload(Set& set) {
@@ -179,12 +177,18 @@ void CudaEvaluator::PlanRanking(Set& set) {
   std::size_t positions = 0;
   set.rank_groups.resize(metrics_.size());
   for (std::size_t m = 0; m < metrics_.size(); ++m) {
-    if (set.where[m] != Where::kRank) continue;
+    const Where where = set.where[m];
+    if (where != Where::kRank && where != Where::kGroupAuc && where != Where::kGroupAucPr) {
+      continue;
+    }
     const DeviceForm& form = set.forms[m];
     RankGroups& groups = set.rank_groups[m];
     groups = form.rank_groups(input);
     if (set.group_ptr.size() == 0) set.group_ptr = ToDevice(groups.ptr);
-    if (form.rank->kind == RankKind::kNdcg) {
+    if (where == Where::kGroupAuc && set.label_order.size() == 0) {
+      set.label_order = ToDevice(groups.label_order);
+    }
+    if (where == Where::kRank && form.rank->kind == RankKind::kNdcg) {
       positions = std::max(positions, std::min(groups.widest, form.rank->top_k));
     }
   }
@@ -255,7 +259,6 @@ std::vector<EvalResult> CudaEvaluator::Evaluate() {
                              : set.weights.size() == 0 ? nullptr
                                                        : set.weights.data();
     cuda_impl::TransformMargins(stream, math_, d_margins, set.rows, predictions_.data());
-    bool copied = false;
     for (std::size_t m = 0; m < metrics_.size(); ++m) {
       const Metric& metric = *metrics_[m];
       double value = 0.0;
@@ -291,7 +294,7 @@ std::vector<EvalResult> CudaEvaluator::Evaluate() {
             value = std::numeric_limits<double>::quiet_NaN();  // as the host metric
             break;
           }
-          const cuda_impl::DeviceRankSums sums = cuda_impl::RankSumsOf(
+          const cuda_impl::DeviceGroupSums sums = cuda_impl::RankSumsOf(
               stream, rank, predictions_.data(), d_labels, set.group_ptr.data(),
               groups.ptr.size() - 1, set.discount.size() == 0 ? nullptr : set.discount.data(),
               set.rows);
@@ -299,26 +302,28 @@ std::vector<EvalResult> CudaEvaluator::Evaluate() {
           value = FinishRank(rank, groups, sums.sums);
           break;
         }
+        case Where::kGroupAuc:
+        case Where::kGroupAucPr: {
+          const bool roc = set.where[m] == Where::kGroupAuc;
+          const RankGroups& groups = set.rank_groups[m];
+          if (set.rows == 0) {
+            value = std::numeric_limits<double>::quiet_NaN();  // as the host metric
+            break;
+          }
+          const std::size_t count = groups.ptr.size() - 1;
+          const cuda_impl::DeviceGroupSums sums =
+              roc ? cuda_impl::GroupPairSumsOf(stream, predictions_.data(), set.label_order.data(),
+                                               set.group_ptr.data(), count, set.rows)
+                  : cuda_impl::GroupPrAreasOf(stream, predictions_.data(), d_labels,
+                                              set.group_ptr.data(), count, set.rows);
+          if (sums.nan_index) ThrowNaNPrediction(metric.Name(), *sums.nan_index, 0, 1);
+          value = FinishGroupAuc(roc, groups, sums.sums);
+          break;
+        }
         case Where::kAuc:
         case Where::kAucPr:
           value = DeviceAuc(metric, set.where[m] == Where::kAucPr, d_labels, d_weights, set.rows);
           break;
-        case Where::kHost: {
-          if (!copied) {  // once per set and round, whatever the number of host metrics
-            host_predictions_.resize(set.rows * k);
-            cuda_impl::CopyToHostOn(stream, host_predictions_.data(), predictions_.data(),
-                                    host_predictions_.size() * sizeof(float));
-            copied = true;
-          }
-          MetricInput input;
-          input.predictions = host_predictions_;
-          input.labels = set.input.data->labels;
-          input.weights = set.input.data->weights;
-          input.groups = set.input.groups;
-          input.num_outputs = k;
-          value = metric.Evaluate(input);
-          break;
-        }
       }
       results.push_back(EvalResult{set.input.name, metric.Name(), value});
     }

@@ -12,13 +12,12 @@
 // (SumR2, SumR2Spread) and the class-decision metrics (precision, recall, f1 and their
 // averages, balanced_accuracy) count classes (CountClassRows) likewise; auc and aucpr without
 // query groups (binary, or multi-class one class at a time) sort and sweep on the device
-// (cuda_impl::RocCurveOf, PrCurveOf), and ndcg and map sort each query group and sweep it there
-// (RankSumsOf; the groups' label-only constants are made once, on the host); a NaN score is
-// refused with the host metric's message. Any other metric (auc and aucpr with query groups)
-// copies its set's transformed predictions back once per round and runs on the host; the
-// constructor logs which. Before training, each device
-// metric is also evaluated once on the host from the initial margins, so that bad labels get the
-// CPU metric's message (labels do not change during training).
+// (cuda_impl::RocCurveOf, PrCurveOf), and ndcg, map and auc/aucpr with query groups sort or
+// pair each group there (RankSumsOf, GroupPairSumsOf, GroupPrAreasOf; the groups' label-only
+// constants are made once, on the host); a NaN score is refused with the host metric's message.
+// So every metric CreateMetric makes runs on the device; only the values come back. Before
+// training, each metric is also evaluated once on the host from the initial margins, so that
+// bad labels get the CPU metric's message (labels do not change during training).
 #pragma once
 
 #include <cstddef>
@@ -74,7 +73,18 @@ class CudaEvaluator {
   std::vector<EvalResult> Evaluate();
 
  private:
-  enum class Where : std::uint8_t { kRowForm, kR2, kClassCounts, kAuc, kAucPr, kRank, kHost };
+  enum class Where : std::uint8_t {
+    kRowForm,
+    kR2,
+    kClassCounts,
+    kAuc,
+    kAucPr,
+    kRank,
+    kGroupAuc,
+    kGroupAucPr,
+  };
+  /// Which device path evaluates a metric of this form; InternalError for a metric without one.
+  static Where WhereOf(const DeviceForm& form, bool grouped, const Metric& metric);
   struct Set {
     CudaEvalInput input;
     std::size_t rows = 0;
@@ -88,13 +98,14 @@ class CudaEvaluator {
     cuda_impl::DeviceBuffer<float> margins;  // empty for the training data
     std::vector<Where> where;                // one per metric
     std::vector<DeviceForm> forms;           // one per metric
-    std::vector<RankGroups> rank_groups;     // one per metric (kRank only)
-    cuda_impl::DeviceBuffer<std::uint32_t> group_ptr;  // the query groups (kRank)
-    cuda_impl::DeviceBuffer<double> discount;          // RankDiscount(i) (kRank, ndcg)
+    std::vector<RankGroups> rank_groups;     // one per metric (kRank, kGroupAuc[Pr] only)
+    cuda_impl::DeviceBuffer<std::uint32_t> group_ptr;    // the query groups (those metrics)
+    cuda_impl::DeviceBuffer<double> discount;            // RankDiscount(i) (kRank, ndcg)
+    cuda_impl::DeviceBuffer<std::uint32_t> label_order;  // RankGroups::label_order (kGroupAuc)
   };
 
   void Upload(Set& set);
-  /// The kRank metrics' RankGroups, their groups and the discount table on the device.
+  /// The group metrics' RankGroups; their groups, discount table and label order on the device.
   void PlanRanking(Set& set);
   void CheckOnHost(const Set& set, const Context& ctx, const Objective& transform) const;
   /// auc (pr false) or aucpr of predictions_ (rows x outputs_): binary, or one class against
@@ -108,7 +119,6 @@ class CudaEvaluator {
   std::span<const std::unique_ptr<Metric>> metrics_;
   std::vector<Set> sets_;
   cuda_impl::DeviceBuffer<float> predictions_;  // the largest set's transformed predictions
-  std::vector<float> host_predictions_;         // for the host-evaluated metrics
 };
 
 }  // namespace grove

@@ -69,9 +69,9 @@ constexpr std::string_view kMarkdownNotes = R"(
   differ in the last bit). Refused before training starts: a device number the machine does
   not have, and a job whose estimated device memory exceeds what is free.
   `reg:absoluteerror`'s adaptive leaf values are recomputed on the host. Eval sets live on the
-  GPU with their prediction caches; the row-mean metrics (rmse, logloss, error, mlogloss, ...)
-  and binary auc are computed there, other metrics (aucpr, ndcg, map, r2, ...) on the host from
-  predictions copied back each round.
+  GPU with their prediction caches, and every metric is computed there (rmse, logloss, error,
+  mlogloss, r2, f1, precision, recall, auc, aucpr, ndcg, map, ... with or without query
+  groups); only the values are copied back each round.
 )";
 
 std::string EscapeCell(std::string_view text) {

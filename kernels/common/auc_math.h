@@ -98,6 +98,48 @@ GROVE_HOST_DEVICE inline double PrSegment(double fp_prev, double fp, double tp_p
   return (pr - pr_prev) / a;
 }
 
+/// XGBoost's pairwise group ROC term (GroupRankingROC) of a document ranked before another by
+/// label: 1, 0.5 or 0 as its score is above, equal to or below the other's. Sums of these are
+/// multiples of 0.5, exact in any order.
+GROVE_HOST_DEVICE inline double PairScore(float before, float after) {
+  return before > after ? 1.0 : before == after ? 0.5 : 0.0;
+}
+
+/// A query group's ROC AUC from its PairScore sum over all pairs: NaN under 3 documents (XGBoost
+/// skips such groups).
+inline double FinishGroupRoc(double sum, std::size_t rows) {
+  if (rows < 3) return NAN;
+  const double pairs = 0.5 * static_cast<double>(rows) * (rows - 1.0);
+  return sum / pairs;
+}
+
+/// XGBoost's GroupPR, unweighted: the PR area of one query group's documents in descending score
+/// order. label(i) in [0, 1] counts as label(i) positive and 1 - label(i) negative; tie(i): doc i
+/// has doc i-1's score. The totals come first, in that order; NaN without positives or
+/// negatives; then one PrSegment per run of equal scores.
+template <class Label, class Tie>
+GROVE_HOST_DEVICE double GroupPrArea(std::size_t rows, const Label& label, const Tie& tie) {
+  double total_pos = 0.0, total_neg = 0.0;
+  for (std::size_t i = 0; i < rows; ++i) {
+    total_pos += label(i);
+    total_neg += 1.0 - label(i);
+  }
+  if (!(total_pos > 0.0 && total_neg > 0.0)) return NAN;
+  double fp = 0.0, tp = 0.0, fp_prev = 0.0, tp_prev = 0.0, area = 0.0;
+  for (std::size_t i = 0; i < rows; ++i) {
+    if (i > 0 && !tie(i)) {
+      area += PrSegment(fp_prev, fp, tp_prev, tp, total_pos);
+      fp_prev = fp;
+      tp_prev = tp;
+    }
+    const double pos = label(i);
+    tp += pos;
+    fp += 1.0 - pos;
+  }
+  if (rows > 0) area += PrSegment(fp_prev, fp, tp_prev, tp, total_pos);
+  return area;
+}
+
 /// The PR area of rows [begin, end) (as SweepRoc's), the cumulative weights starting from the
 /// blocks before: (fp0, tp0) = their negatives and positives; total_pos = all positives.
 template <class Row>

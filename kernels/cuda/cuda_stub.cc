@@ -139,8 +139,16 @@ ClassCounts CountClassRows(StreamView, const float*, std::size_t, const float*, 
                            std::size_t) {
   NoCuda();
 }
-DeviceRankSums RankSumsOf(StreamView, const RankMetric&, const float*, const float*,
-                          const std::uint32_t*, std::size_t, const double*, std::size_t) {
+DeviceGroupSums RankSumsOf(StreamView, const RankMetric&, const float*, const float*,
+                           const std::uint32_t*, std::size_t, const double*, std::size_t) {
+  NoCuda();
+}
+DeviceGroupSums GroupPrAreasOf(StreamView, const float*, const float*, const std::uint32_t*,
+                               std::size_t, std::size_t) {
+  NoCuda();
+}
+DeviceGroupSums GroupPairSumsOf(StreamView, const float*, const std::uint32_t*,
+                                const std::uint32_t*, std::size_t, std::size_t) {
   NoCuda();
 }
 void ZeroUnsampledRows(StreamView, std::uint64_t, double, std::size_t, GradientSum*) {

@@ -347,8 +347,8 @@ double SumR2Spread(StreamView stream, double mean, const float* d_labels, const 
 ClassCounts CountClassRows(StreamView stream, const float* d_predictions, std::size_t outputs,
                            const float* d_labels, const float* d_weights, std::size_t rows);
 
-struct DeviceRankSums {
-  std::vector<double> sums;              ///< one per group (empty with a NaN score)
+struct DeviceGroupSums {
+  std::vector<double> sums;              ///< one per query group (empty with a NaN score)
   std::optional<std::size_t> nan_index;  ///< the first NaN score's row
 };
 
@@ -358,9 +358,23 @@ struct DeviceRankSums {
 /// boundaries from 0 to rows; d_discount: RankDiscount(i) for i below min(top_k, the widest
 /// group) (ndcg only). The same doubles in the same order as the host, so FinishRank gives its
 /// bits. Synchronizes.
-DeviceRankSums RankSumsOf(StreamView stream, const RankMetric& metric, const float* d_scores,
-                          const float* d_labels, const std::uint32_t* d_group_ptr,
-                          std::size_t groups, const double* d_discount, std::size_t rows);
+DeviceGroupSums RankSumsOf(StreamView stream, const RankMetric& metric, const float* d_scores,
+                           const float* d_labels, const std::uint32_t* d_group_ptr,
+                           std::size_t groups, const double* d_discount, std::size_t rows);
+
+/// aucpr with query groups: each group's GroupPrArea (auc_math.h) over its rows in RankSumsOf's
+/// order; NaN for a group without positives or negatives. The host's bits but for CUDA's log.
+/// Synchronizes.
+DeviceGroupSums GroupPrAreasOf(StreamView stream, const float* d_scores, const float* d_labels,
+                               const std::uint32_t* d_group_ptr, std::size_t groups,
+                               std::size_t rows);
+
+/// auc with query groups: each group's sum of PairScore (auc_math.h) over the pairs of its rows
+/// in d_label_order (RankGroups::label_order, uploaded). Exact, so the host's bits. Synchronizes.
+DeviceGroupSums GroupPairSumsOf(StreamView stream, const float* d_scores,
+                                const std::uint32_t* d_label_order,
+                                const std::uint32_t* d_group_ptr, std::size_t groups,
+                                std::size_t rows);
 
 // ---- memory ----------------------------------------------------------------------------------
 

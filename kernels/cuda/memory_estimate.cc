@@ -71,7 +71,8 @@ MemoryEstimate EstimateTrainingMemory(const TrainingShape& shape) {
   // One set is evaluated at a time: its transformed predictions, plus the scratch of one
   // metric at a time, the larger of: AUC's keys and row ids (double-buffered for the radix
   // sort) and sorted labels and weights, 24 bytes a row (more than the row-mean metrics' 8-byte
-  // terms), plus per 4,096-row block its start, its curve and, for aucpr, the totals before it
+  // terms; the query-group metrics' sorts take 24 too, plus 8 per group after the keys are freed),
+  // plus per 4,096-row block its start, its curve and, for aucpr, the totals before it
   // and its area; or the class counts' predicted class, 4 bytes a row, plus per 16,384-row
   // block and class three sums and a flag.
   const std::uint64_t auc_blocks = (shape.metric_rows + kAucBlockRows - 1) / kAucBlockRows;

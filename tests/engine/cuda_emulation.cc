@@ -341,30 +341,82 @@ ClassCounts CountClassRows(StreamView, const float* d_predictions, std::size_t o
 }
 
 // The device's steps (kernels/cuda/ranking.cu): one stable sort of all rows by (group, score
-// key), where the host metric sorts each group on its own, then RankSweep per group.
-DeviceRankSums RankSumsOf(StreamView, const RankMetric& metric, const float* d_scores,
-                          const float* d_labels, const std::uint32_t* d_group_ptr,
-                          std::size_t groups, const double* d_discount, std::size_t rows) {
-  DeviceRankSums result;
-  if (rows == 0 || groups == 0) return result;
+// key), where the host metrics sort each group on its own, then one sweep per group.
+std::optional<std::size_t> SortGroups(const float* d_scores, const std::uint32_t* d_group_ptr,
+                                      std::size_t groups, std::size_t rows,
+                                      std::vector<std::uint32_t>& ids) {
   std::vector<std::uint64_t> keys(rows);
   for (std::size_t g = 0; g < groups; ++g) {
     for (std::size_t i = d_group_ptr[g]; i < d_group_ptr[g + 1]; ++i) {
-      if (std::isnan(d_scores[i]) && !result.nan_index) result.nan_index = i;
+      if (std::isnan(d_scores[i])) return i;
       keys[i] = (std::uint64_t{g} << 32) | DescendingScoreKey(d_scores[i]);
     }
   }
-  if (result.nan_index) return result;
-  std::vector<std::uint32_t> ids(rows);
+  ids.resize(rows);
   std::iota(ids.begin(), ids.end(), 0u);
   std::stable_sort(ids.begin(), ids.end(),
                    [&](std::uint32_t a, std::uint32_t b) { return keys[a] < keys[b]; });
+  return std::nullopt;
+}
+
+template <class Sweep>
+DeviceGroupSums SweepGroups(const float* d_scores, const std::uint32_t* d_group_ptr,
+                            std::size_t groups, std::size_t rows, const Sweep& sweep) {
+  DeviceGroupSums result;
+  if (rows == 0 || groups == 0) return result;
+  std::vector<std::uint32_t> ids;
+  result.nan_index = SortGroups(d_scores, d_group_ptr, groups, rows, ids);
+  if (result.nan_index) return result;
   for (std::size_t g = 0; g < groups; ++g) {
-    const std::uint32_t* group = ids.data() + d_group_ptr[g];
-    result.sums.push_back(RankSweep(
-        metric, d_group_ptr[g + 1] - d_group_ptr[g],
-        [&](std::size_t i) { return d_labels[group[i]]; },
-        [&](std::size_t i) { return d_discount[i]; }));
+    result.sums.push_back(sweep(ids.data() + d_group_ptr[g], d_group_ptr[g + 1] - d_group_ptr[g]));
+  }
+  return result;
+}
+
+DeviceGroupSums RankSumsOf(StreamView, const RankMetric& metric, const float* d_scores,
+                           const float* d_labels, const std::uint32_t* d_group_ptr,
+                           std::size_t groups, const double* d_discount, std::size_t rows) {
+  return SweepGroups(d_scores, d_group_ptr, groups, rows,
+                     [&](const std::uint32_t* group, std::size_t n) {
+                       return RankSweep(
+                           metric, n, [&](std::size_t i) { return d_labels[group[i]]; },
+                           [&](std::size_t i) { return d_discount[i]; });
+                     });
+}
+
+DeviceGroupSums GroupPrAreasOf(StreamView, const float* d_scores, const float* d_labels,
+                               const std::uint32_t* d_group_ptr, std::size_t groups,
+                               std::size_t rows) {
+  return SweepGroups(
+      d_scores, d_group_ptr, groups, rows, [&](const std::uint32_t* group, std::size_t n) {
+        return GroupPrArea(
+            n, [&](std::size_t i) { return d_labels[group[i]]; },
+            [&](std::size_t i) { return d_scores[group[i]] == d_scores[group[i - 1]]; });
+      });
+}
+
+// One partial sum per position, as the device's threads, added to the group's sum.
+DeviceGroupSums GroupPairSumsOf(StreamView, const float* d_scores,
+                                const std::uint32_t* d_label_order,
+                                const std::uint32_t* d_group_ptr, std::size_t groups,
+                                std::size_t rows) {
+  DeviceGroupSums result;
+  if (rows == 0 || groups == 0) return result;
+  for (std::size_t i = 0; i < rows; ++i) {
+    if (std::isnan(d_scores[i])) {
+      result.nan_index = i;
+      return result;
+    }
+  }
+  result.sums.assign(groups, 0.0);
+  for (std::size_t g = 0; g < groups; ++g) {
+    for (std::size_t p = d_group_ptr[g]; p < d_group_ptr[g + 1]; ++p) {
+      double sum = 0.0;
+      for (std::size_t q = p + 1; q < d_group_ptr[g + 1]; ++q) {
+        sum += PairScore(d_scores[d_label_order[p]], d_scores[d_label_order[q]]);
+      }
+      result.sums[g] += sum;
+    }
   }
   return result;
 }

@@ -101,7 +101,7 @@ TEST_CASE("the row forms carry the metrics' parameters", "[unit]") {
   CHECK(RowFormOf(*CreateMetric("rmsle"))->sqrt_of_mean);
 }
 
-TEST_CASE("every metric but auc and aucpr has exactly one device form", "[unit]") {
+TEST_CASE("every metric has exactly one device form", "[unit]") {
   const std::set<std::string> class_counts = {
       "balanced_accuracy", "f1",     "f1_binary",    "f1_macro",    "precision", "precision_macro",
       "precision_micro",   "recall", "recall_macro", "recall_micro"};
@@ -109,12 +109,15 @@ TEST_CASE("every metric but auc and aucpr has exactly one device form", "[unit]"
     INFO(name);
     const DeviceForm form = DeviceFormOf(*CreateMetric(name));
     const int forms = int{form.row.has_value()} + int{form.r2} + int{bool(form.class_counts)} +
-                      int{form.rank.has_value()};
-    CHECK(forms == (name == "auc" || name == "aucpr" ? 0 : 1));
+                      int{form.rank.has_value()} + int{form.auc.has_value()};
+    CHECK(forms == 1);
     CHECK(form.r2 == (name == "r2"));
     CHECK(bool(form.class_counts) == (class_counts.count(name) == 1));
     CHECK(form.rank.has_value() == (name == "ndcg" || name == "map"));
-    CHECK(bool(form.rank_groups) == form.rank.has_value());
+    CHECK(form.auc == (name == "auc"     ? std::optional<bool>(true)
+                       : name == "aucpr" ? std::optional<bool>(false)
+                                         : std::nullopt));
+    CHECK(bool(form.rank_groups) == (form.rank.has_value() || form.auc.has_value()));
   }
   // The ranking forms carry @k and "-".
   const DeviceForm map = DeviceFormOf(*CreateMetric("map@5-"));
