@@ -160,36 +160,43 @@ unsigned GroupGrid(std::size_t groups) {
   return GridBlocks(groups, kGroupThreads, 65535);
 }
 
-}  // namespace
-
-DeviceGroupSums RankSumsOf(StreamView stream, const RankMetric& metric, const float* d_scores,
-                           const float* d_labels, const std::uint32_t* d_group_ptr,
-                           std::size_t groups, const double* d_discount, std::size_t rows) {
+// SortGroups, then sweep(stream, sorted ids, per-group results) launches the per-group sweep.
+template <class Sweep>
+DeviceGroupSums SweepSortedGroups(StreamView stream, const float* d_scores,
+                                  const std::uint32_t* d_group_ptr, std::size_t groups,
+                                  std::size_t rows, const Sweep& sweep) {
   if (rows == 0 || groups == 0) return {};
   GROVE_CHECK(rows < INT32_MAX, "the CUDA ranking metrics handle fewer than 2^31 rows");
   const cudaStream_t s = detail::ToCuda(stream);
   const auto first_nan = NoNaNYet(s);
   GroupOrder order = SortGroups(s, d_scores, d_group_ptr, groups, rows, first_nan.data());
   detail::ScratchBuffer<double> d_sums(s, groups);
-  RankSweepKernel<<<GroupGrid(groups), kGroupThreads, 0, s>>>(
-      metric, order.sorted.Current(), d_labels, d_group_ptr, groups, d_discount, d_sums.data());
-  GROVE_CUDA_CHECK_LAUNCH("RankSweepKernel");
+  sweep(s, order.sorted.Current(), d_sums.data());
   return ToHost(s, d_sums, groups, first_nan);
+}
+
+}  // namespace
+
+DeviceGroupSums RankSumsOf(StreamView stream, const RankMetric& metric, const float* d_scores,
+                           const float* d_labels, const std::uint32_t* d_group_ptr,
+                           std::size_t groups, const double* d_discount, std::size_t rows) {
+  return SweepSortedGroups(stream, d_scores, d_group_ptr, groups, rows,
+                           [&](cudaStream_t s, const std::uint32_t* sorted, double* d_sums) {
+                             RankSweepKernel<<<GroupGrid(groups), kGroupThreads, 0, s>>>(
+                                 metric, sorted, d_labels, d_group_ptr, groups, d_discount, d_sums);
+                             GROVE_CUDA_CHECK_LAUNCH("RankSweepKernel");
+                           });
 }
 
 DeviceGroupSums GroupPrAreasOf(StreamView stream, const float* d_scores, const float* d_labels,
                                const std::uint32_t* d_group_ptr, std::size_t groups,
                                std::size_t rows) {
-  if (rows == 0 || groups == 0) return {};
-  GROVE_CHECK(rows < INT32_MAX, "the CUDA ranking metrics handle fewer than 2^31 rows");
-  const cudaStream_t s = detail::ToCuda(stream);
-  const auto first_nan = NoNaNYet(s);
-  GroupOrder order = SortGroups(s, d_scores, d_group_ptr, groups, rows, first_nan.data());
-  detail::ScratchBuffer<double> d_areas(s, groups);
-  GroupPrKernel<<<GroupGrid(groups), kGroupThreads, 0, s>>>(
-      order.sorted.Current(), d_scores, d_labels, d_group_ptr, groups, d_areas.data());
-  GROVE_CUDA_CHECK_LAUNCH("GroupPrKernel");
-  return ToHost(s, d_areas, groups, first_nan);
+  return SweepSortedGroups(stream, d_scores, d_group_ptr, groups, rows,
+                           [&](cudaStream_t s, const std::uint32_t* sorted, double* d_areas) {
+                             GroupPrKernel<<<GroupGrid(groups), kGroupThreads, 0, s>>>(
+                                 sorted, d_scores, d_labels, d_group_ptr, groups, d_areas);
+                             GROVE_CUDA_CHECK_LAUNCH("GroupPrKernel");
+                           });
 }
 
 DeviceGroupSums GroupPairSumsOf(StreamView stream, const float* d_scores,
