@@ -207,10 +207,7 @@ DeviceForm AucForm(bool roc) {
     const char* name = roc ? "auc" : "aucpr";
     CheckGroupLabels(name, roc, in.labels);
     const QueryGroups groups = ResolveGroups(name, in, in.labels.size());
-    RankGroups result{groups.ptr, groups.weight, {}, 0, {}};
-    for (std::size_t g = 0; g < groups.size(); ++g) {
-      result.widest = std::max(result.widest, groups.Rows(g));
-    }
+    RankGroups result{groups.ptr, groups.weight, {}, {}};
     if (roc) result.label_order = LabelOrder(in, groups);
     return result;
   };

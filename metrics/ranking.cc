@@ -71,7 +71,7 @@ std::unique_ptr<Metric> MakeRank(RankKind kind, std::uint32_t top_k, bool minus)
     const std::size_t rows = in.labels.size();
     CheckRankLabels(name, m, in.labels);
     const QueryGroups groups = ResolveGroups(name, in, rows);
-    RankGroups result{groups.ptr, groups.weight, std::vector<double>(groups.size()), 0};
+    RankGroups result{groups.ptr, groups.weight, std::vector<double>(groups.size()), {}};
     ForEachIndex(groups.size(), rows >= kParallelRows, [&](std::size_t g) {
       std::vector<Doc> docs(groups.Rows(g));  // labels only: there are no predictions
       for (std::size_t i = 0; i < docs.size(); ++i) {
@@ -79,9 +79,6 @@ std::unique_ptr<Metric> MakeRank(RankKind kind, std::uint32_t top_k, bool minus)
       }
       result.ideal[g] = Ideal(m, docs);
     });
-    for (std::size_t g = 0; g < groups.size(); ++g) {
-      result.widest = std::max(result.widest, groups.Rows(g));
-    }
     return result;
   };
   return MakeMetric(

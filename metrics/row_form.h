@@ -44,7 +44,6 @@ struct RankGroups {
   std::vector<std::uint32_t> ptr;  ///< group g is rows [ptr[g], ptr[g + 1])
   std::vector<double> weight;      ///< one per group
   std::vector<double> ideal;       ///< one per group
-  std::size_t widest = 0;          ///< rows of the largest group
   /// auc with query groups: each group's rows by descending label, ties in row order (row
   /// numbers; the order XGBoost's pairwise group AUC walks).
   std::vector<std::uint32_t> label_order;

@@ -29,33 +29,45 @@ std::uint64_t FeatureBytes(const DataSet& data) {
          std::uint64_t{m.NumEntries()} * (sizeof(std::uint32_t) + sizeof(float));
 }
 
+// ndcg's discount table length for a set whose largest query group has `widest` rows: the
+// positions any of its ndcg metrics reads, min(@k, widest).
+std::size_t DiscountPositions(std::span<const std::unique_ptr<Metric>> metrics,
+                              std::size_t widest) {
+  std::size_t positions = 0;
+  for (const auto& metric : metrics) {
+    const std::optional<RankMetric> rank = DeviceFormOf(*metric).rank;
+    if (rank && rank->kind == RankKind::kNdcg) {
+      positions = std::max(positions, std::min(widest, rank->top_k));
+    }
+  }
+  return positions;
+}
+
+// Rows of the largest query group of a set (`groups`: its boundaries, empty for one group).
+std::size_t WidestGroup(std::span<const std::uint32_t> groups, std::size_t rows) {
+  if (groups.empty()) return rows;
+  std::size_t widest = 0;
+  for (std::size_t g = 0; g + 1 < groups.size(); ++g) {
+    widest = std::max<std::size_t>(widest, groups[g + 1] - groups[g]);
+  }
+  return widest;
+}
+
 // The group metrics' resident buffers of a set: its group boundaries, for ndcg the discount
-// table (one double per position of the widest group, up to the largest @k), for auc with
-// query groups the label order (one row number per row).
+// table (DiscountPositions doubles), for auc with query groups the label order (one row number
+// per row).
 std::uint64_t RankingBytes(const CudaEvalInput& set,
                            std::span<const std::unique_ptr<Metric>> metrics) {
   const std::uint64_t rows = set.data->NumRows();
   const std::uint64_t groups = set.groups.empty() ? 1 : set.groups.size() - 1;
-  std::uint64_t widest = set.groups.empty() ? rows : 0;
-  for (std::size_t g = 0; g + 1 < set.groups.size(); ++g) {
-    widest = std::max<std::uint64_t>(widest, set.groups[g + 1] - set.groups[g]);
-  }
   bool any = false, label_order = false;
-  std::uint64_t positions = 0;
   for (const auto& metric : metrics) {
     const DeviceForm form = DeviceFormOf(*metric);
-    if (form.auc.has_value() && !set.groups.empty()) {
-      any = true;
-      label_order = label_order || *form.auc;
-    }
-    if (!form.rank) continue;
-    any = true;
-    if (form.rank->kind == RankKind::kNdcg) {
-      positions =
-          std::max<std::uint64_t>(positions, std::min<std::uint64_t>(widest, form.rank->top_k));
-    }
+    any = any || form.rank.has_value() || (form.auc.has_value() && !set.groups.empty());
+    label_order = label_order || (form.auc == true && !set.groups.empty());
   }
   if (!any) return 0;
+  const std::uint64_t positions = DiscountPositions(metrics, WidestGroup(set.groups, rows));
   return (groups + 1) * sizeof(std::uint32_t) + positions * sizeof(double) +
          (label_order ? rows * sizeof(std::uint32_t) : 0);
 }
@@ -174,7 +186,6 @@ void CudaEvaluator::PlanRanking(Set& set) {
   input.weights = set.input.data->weights;
   input.groups = set.input.groups;
   input.num_outputs = static_cast<std::size_t>(outputs_);
-  std::size_t positions = 0;
   set.rank_groups.resize(metrics_.size());
   for (std::size_t m = 0; m < metrics_.size(); ++m) {
     const Where where = set.where[m];
@@ -188,12 +199,10 @@ void CudaEvaluator::PlanRanking(Set& set) {
     if (where == Where::kGroupAuc && set.label_order.size() == 0) {
       set.label_order = ToDevice(groups.label_order);
     }
-    if (where == Where::kRank && form.rank->kind == RankKind::kNdcg) {
-      positions = std::max(positions, std::min(groups.widest, form.rank->top_k));
-    }
   }
-  std::vector<double> discount(positions);
-  for (std::size_t i = 0; i < positions; ++i) discount[i] = RankDiscount(i);
+  std::vector<double> discount(
+      DiscountPositions(metrics_, WidestGroup(set.input.groups, set.rows)));
+  for (std::size_t i = 0; i < discount.size(); ++i) discount[i] = RankDiscount(i);
   set.discount = ToDevice(discount);
 }
 

@@ -51,7 +51,11 @@ DeviceRank OnDevice(const Metric& metric, const RankData& data) {
   const DeviceForm form = DeviceFormOf(metric);
   REQUIRE(form.rank.has_value());
   const RankGroups groups = form.rank_groups(InputOf(data));
-  std::vector<double> discount(std::min(groups.widest, form.rank->top_k));
+  std::size_t widest = 0;
+  for (std::size_t g = 0; g + 1 < groups.ptr.size(); ++g) {
+    widest = std::max<std::size_t>(widest, groups.ptr[g + 1] - groups.ptr[g]);
+  }
+  std::vector<double> discount(std::min(widest, form.rank->top_k));
   for (std::size_t i = 0; i < discount.size(); ++i) discount[i] = RankDiscount(i);
   const auto d_scores = test::ToDevice(data.scores);
   const auto d_labels = test::ToDevice(data.labels);

@@ -162,7 +162,7 @@ TEST_CASE("the device forms' host pieces give hand-computed values", "[unit]") {
         Approx((2.0 / 3.0 + 0.5) / 2.0).epsilon(1e-15));
 
   // Ranking: two groups, weights 1 and 3; ndcg sums 1 and 0.5 over ideals 2 and 0 (0: scores 1).
-  RankGroups groups{{0, 2, 5}, {1.0, 3.0}, {2.0, 0.0}, 3};
+  RankGroups groups{{0, 2, 5}, {1.0, 3.0}, {2.0, 0.0}, {}};
   const std::vector<double> group_sums = {1.0, 0.5};
   CHECK(FinishRank(RankMetric{}, groups, group_sums) == (1.0 * 0.5 + 3.0 * 1.0) / 4.0);
   CHECK(FinishRank(RankMetric{RankKind::kNdcg, SIZE_MAX, true}, groups, group_sums) ==
