@@ -94,16 +94,15 @@ CudaEvaluator::CudaEvaluator(const CudaSession& session, const Context& ctx,
                              std::span<const CudaEvalInput> sets)
     : session_(session), math_(math), outputs_(outputs), metrics_(metrics) {
   const cuda_impl::DeviceGuard guard(session_.Ordinal());
+  for (const auto& metric : metrics_) forms_.push_back(DeviceFormOf(*metric));
   std::size_t largest = 0;
   for (const CudaEvalInput& input : sets) {
     Set set;
     set.input = input;
     set.rows = input.data->NumRows();
     largest = std::max(largest, set.rows);
-    for (const auto& metric : metrics_) {
-      DeviceForm form = DeviceFormOf(*metric);
-      set.where.push_back(WhereOf(form, !input.groups.empty(), *metric));
-      set.forms.push_back(std::move(form));
+    for (std::size_t m = 0; m < metrics_.size(); ++m) {
+      set.where.push_back(WhereOf(forms_[m], !input.groups.empty(), *metrics_[m]));
     }
     CheckOnHost(set, ctx, transform);
     Upload(set);
@@ -192,7 +191,7 @@ void CudaEvaluator::PlanRanking(Set& set) {
     if (where != Where::kRank && where != Where::kGroupAuc && where != Where::kGroupAucPr) {
       continue;
     }
-    const DeviceForm& form = set.forms[m];
+    const DeviceForm& form = forms_[m];
     RankGroups& groups = set.rank_groups[m];
     groups = form.rank_groups(input);
     if (set.group_ptr.size() == 0) set.group_ptr = ToDevice(groups.ptr);
@@ -273,7 +272,7 @@ std::vector<EvalResult> CudaEvaluator::Evaluate() {
       double value = 0.0;
       switch (set.where[m]) {
         case Where::kRowForm: {
-          const RowMetric& form = *set.forms[m].row;
+          const RowMetric& form = *forms_[m].row;
           const cuda_impl::RowMetricSums sums = cuda_impl::SumRowMetric(
               stream, form, predictions_.data(), k, d_labels, d_weights, set.rows);
           value = FinishRowMetric(form, sums.weighted, sums.weight);
@@ -291,13 +290,12 @@ std::vector<EvalResult> CudaEvaluator::Evaluate() {
           break;
         }
         case Where::kClassCounts:
-          value =
-              set.forms[m].class_counts(cuda_impl::CountClassRows(stream, predictions_.data(), k,
-                                                                  d_labels, d_weights, set.rows),
-                                        set.rows);
+          value = forms_[m].class_counts(cuda_impl::CountClassRows(stream, predictions_.data(), k,
+                                                                   d_labels, d_weights, set.rows),
+                                         set.rows);
           break;
         case Where::kRank: {
-          const RankMetric& rank = *set.forms[m].rank;
+          const RankMetric& rank = *forms_[m].rank;
           const RankGroups& groups = set.rank_groups[m];
           if (set.rows == 0) {
             value = std::numeric_limits<double>::quiet_NaN();  // as the host metric

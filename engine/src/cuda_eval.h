@@ -97,7 +97,6 @@ class CudaEvaluator {
     cuda_impl::DeviceBuffer<float> weights;  // empty: every row weighs 1
     cuda_impl::DeviceBuffer<float> margins;  // empty for the training data
     std::vector<Where> where;                // one per metric
-    std::vector<DeviceForm> forms;           // one per metric
     std::vector<RankGroups> rank_groups;     // one per metric (kRank, kGroupAuc[Pr] only)
     cuda_impl::DeviceBuffer<std::uint32_t> group_ptr;    // the query groups (those metrics)
     cuda_impl::DeviceBuffer<double> discount;            // RankDiscount(i) (kRank, ndcg)
@@ -117,6 +116,7 @@ class CudaEvaluator {
   ObjectiveMath math_;
   int outputs_;
   std::span<const std::unique_ptr<Metric>> metrics_;
+  std::vector<DeviceForm> forms_;  // one per metric (DeviceFormOf)
   std::vector<Set> sets_;
   cuda_impl::DeviceBuffer<float> predictions_;  // the largest set's transformed predictions
 };
