@@ -5,6 +5,9 @@
 # V100 needs CUDA <= 12): it shows that grove's CUDA code uses no CCCL or runtime API that the
 # CUDA 12 release lacks or has renamed. It does not run the CUDA 12 compiler itself: a real
 # CUDA 12 build (cmake -DCMAKE_CUDA_COMPILER=/usr/local/cuda-12.x/bin/nvcc) remains the proof.
+# That compiler cannot be had from the same places: NVIDIA's nvidia-cuda-nvcc-cu12 wheels
+# (12.4, 12.6, 12.8, 12.9 looked at) hold ptxas and libnvvm but not the nvcc driver, cudafe++ or
+# cicc, and Debian 12's main archive has no CUDA toolkit. It takes NVIDIA's CUDA 12 installer.
 #
 #   scripts/check-cuda12-headers.sh [12.x ...]     # default: 12.9 12.4
 # Releases before 12.4 cannot be checked this way: their CCCL wheels lack libcu++ (or their
