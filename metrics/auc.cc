@@ -45,7 +45,7 @@ class SortedProblem {
       : order_(order), bounds_(order.TieAlignedBlocks(kAucBlockRows)) {}
 
   /// Totals and ROC area: kernels/common/auc_math.h's sweep per block, blocks added in order
-  /// (the device's RocCurveOf adds the same blocks the same way).
+  /// (the device's RocCurvesOf adds the same blocks the same way).
   RocCurve Roc() const {
     std::vector<RocCurve> part(Blocks());
     ForEachIndex(Blocks(), Parallel(), [&](std::size_t b) { part[b] = SweepRoc(b); });
@@ -55,7 +55,7 @@ class SortedProblem {
   }
 
   /// PR area: block totals first, then each block sweeps from its prefix (fp, tp) (the device's
-  /// PrCurveOf does the same steps).
+  /// PrCurvesOf does the same steps).
   double Pr() const {
     std::vector<RocCurve> sums(Blocks());
     ForEachIndex(Blocks(), Parallel(), [&](std::size_t b) { sums[b] = SweepRoc(b); });

@@ -237,8 +237,8 @@ void BM_CudaPredict(benchmark::State& state) {
 
 // One round's evaluation of one set on the device (engine/src/cuda_eval.h): the sigmoid
 // transform, then metric 0 logloss (SumRowMetric: row terms, then sequential 16384-row block
-// sums, the host's order), 1 binary auc (RocCurveOf: a sort and one sweep per 4096-row block,
-// one thread each), 2 aucpr (PrCurveOf: a sort and two sweeps), 3 f1 (CountClassRows: one
+// sums, the host's order), 1 binary auc (RocCurvesOf: a sort and one sweep per 4096-row block,
+// one thread each), 2 aucpr (PrCurvesOf: a sort and two sweeps), 3 f1 (CountClassRows: one
 // thread per 16384-row block and class), 4 ndcg@10 of 20-row query groups (RankSumsOf: one
 // sort of (group, score) keys, one thread per group) or 5 auc of those groups (GroupPairSumsOf:
 // one thread per row, 19 pairs at most). Bytes: margins read, predictions written
@@ -301,12 +301,12 @@ void BM_CudaEvalRound(benchmark::State& state) {
       value = sums.sums.front();
     } else if (metric == 1) {
       value = FinishRoc(
-          RocCurveOf(stream.View(), d_predictions.data(), 1, 0, d_labels.data(), -1, nullptr, rows)
-              .curve);
+          RocCurvesOf(stream.View(), d_predictions.data(), 1, d_labels.data(), nullptr, rows)
+              .curves.front());
     } else if (metric == 2) {
-      const DevicePrCurve pr =
-          PrCurveOf(stream.View(), d_predictions.data(), 1, 0, d_labels.data(), -1, nullptr, rows);
-      value = FinishPr(pr.area, pr.totals);
+      const DevicePrCurves pr =
+          PrCurvesOf(stream.View(), d_predictions.data(), 1, d_labels.data(), nullptr, rows);
+      value = FinishPr(pr.areas.front(), pr.totals.front());
     } else {
       const RowMetricSums sums = SumRowMetric(stream.View(), logloss, d_predictions.data(), 1,
                                               d_labels.data(), nullptr, rows);
@@ -317,6 +317,44 @@ void BM_CudaEvalRound(benchmark::State& state) {
   const double bytes = static_cast<double>(rows * 16);
   state.counters["bytes_per_second"] = benchmark::Counter(
       bytes * static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+}
+
+// Multi-class auc (range(2) 0) or aucpr (1) of rows x classes probabilities, one class
+// against the rest per column as metrics/auc.cc does: RocCurvesOf / PrCurvesOf queue one sort
+// and sweep per class and wait once. Items: scores (rows x classes), each sorted and swept once.
+void BM_CudaMultiClassAuc(benchmark::State& state) {
+  const auto rows = static_cast<std::size_t>(state.range(0));
+  const auto classes = static_cast<std::size_t>(state.range(1));
+  const bool pr = state.range(2) != 0;
+  std::mt19937_64 rng(19);
+  std::uniform_real_distribution<float> unit(0.0f, 1.0f);
+  std::vector<float> scores(rows * classes), labels(rows);
+  for (std::size_t i = 0; i < rows; ++i) {
+    labels[i] = static_cast<float>(rng() % classes);
+    float sum = 0.0f;
+    for (std::size_t c = 0; c < classes; ++c) {  // a hint of the class, then normalised
+      float& v = scores[i * classes + c];
+      v = unit(rng) + (labels[i] == static_cast<float>(c) ? 0.5f : 0.0f);
+      sum += v;
+    }
+    for (std::size_t c = 0; c < classes; ++c) scores[i * classes + c] /= sum;
+  }
+  const auto d_scores = Upload(scores);
+  const auto d_labels = Upload(labels);
+  SynchronizeDevice();
+  const Stream stream;
+  for (auto _ : state) {
+    if (pr) {
+      const DevicePrCurves r =
+          PrCurvesOf(stream.View(), d_scores.data(), classes, d_labels.data(), nullptr, rows);
+      benchmark::DoNotOptimize(r.areas.data());
+    } else {
+      const DeviceRocCurves r =
+          RocCurvesOf(stream.View(), d_scores.data(), classes, d_labels.data(), nullptr, rows);
+      benchmark::DoNotOptimize(r.curves.data());
+    }
+  }
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(rows * classes));
 }
 
 // One new tree added to an eval set's cache (AddTreeMargins: one depth-8 tree, uploaded each
@@ -471,6 +509,12 @@ BENCHMARK(BM_CudaEvalRound)
     ->Args({1'000'000, 5})
     ->Args({10'000'000, 0})
     ->Args({10'000'000, 1})
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_CudaMultiClassAuc)
+    ->ArgNames({"rows", "classes", "pr"})
+    ->Args({1'000'000, 10, 0})
+    ->Args({1'000'000, 10, 1})
     ->UseRealTime()
     ->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_CudaAddTree)

@@ -221,36 +221,23 @@ void CudaEvaluator::AddTree(const Tree& tree, int output) {
 double CudaEvaluator::DeviceAuc(const Metric& metric, bool pr, const float* d_labels,
                                 const float* d_weights, std::size_t rows) const {
   const auto k = static_cast<std::size_t>(outputs_);
-  // One value per class (one in the binary case), combined as metrics/auc.cc combines them;
+  // One curve per class (one in the binary case), combined as metrics/auc.cc combines them;
   // the first NaN over all classes is the host's first NaN in row-major order.
-  std::optional<std::size_t> nan_index;
-  std::vector<RocCurve> curves;
-  std::vector<double> pr_values;
-  for (std::size_t c = 0; c < k; ++c) {
-    const int positive_class = k == 1 ? -1 : static_cast<int>(c);
-    std::optional<std::size_t> nan;
-    if (pr) {
-      const cuda_impl::DevicePrCurve r = cuda_impl::PrCurveOf(
-          session_.Stream(), predictions_.data(), k, c, d_labels, positive_class, d_weights, rows);
-      nan = r.nan_index;
-      pr_values.push_back(FinishPr(r.area, r.totals));
-    } else {
-      const cuda_impl::DeviceRocCurve r = cuda_impl::RocCurveOf(
-          session_.Stream(), predictions_.data(), k, c, d_labels, positive_class, d_weights, rows);
-      nan = r.nan_index;
-      curves.push_back(r.curve);
-    }
-    if (nan) nan_index = std::min(nan_index.value_or(*nan), *nan);
-  }
-  if (nan_index) ThrowNaNPrediction(metric.Name(), *nan_index / k, *nan_index % k, k);
   if (pr) {
+    const cuda_impl::DevicePrCurves r =
+        cuda_impl::PrCurvesOf(session_.Stream(), predictions_.data(), k, d_labels, d_weights, rows);
+    if (r.nan_index) ThrowNaNPrediction(metric.Name(), *r.nan_index / k, *r.nan_index % k, k);
+    if (k == 1) return FinishPr(r.areas.front(), r.totals.front());
     double sum = 0.0;  // multi-class: the plain mean, NaN if a class has none
-    for (const double v : pr_values) sum += v;
-    return k == 1 ? pr_values.front() : sum / static_cast<double>(k);
+    for (std::size_t c = 0; c < k; ++c) sum += FinishPr(r.areas[c], r.totals[c]);
+    return sum / static_cast<double>(k);
   }
-  if (k == 1) return FinishRoc(curves.front());
+  const cuda_impl::DeviceRocCurves r =
+      cuda_impl::RocCurvesOf(session_.Stream(), predictions_.data(), k, d_labels, d_weights, rows);
+  if (r.nan_index) ThrowNaNPrediction(metric.Name(), *r.nan_index / k, *r.nan_index % k, k);
+  if (k == 1) return FinishRoc(r.curves.front());
   OneVsRestRoc ovr;
-  for (const RocCurve& curve : curves) ovr.Add(curve);
+  for (const RocCurve& curve : r.curves) ovr.Add(curve);
   return ovr.Finish();
 }
 

@@ -11,9 +11,9 @@
 // the host's row terms in the host's blocks (cuda_impl::SumRowMetric); r2 runs its two passes
 // (SumR2, SumR2Spread) and the class-decision metrics (precision, recall, f1 and their
 // averages, balanced_accuracy) count classes (CountClassRows) likewise; auc and aucpr without
-// query groups (binary, or multi-class one class at a time) sort and sweep on the device
-// (cuda_impl::RocCurveOf, PrCurveOf), and ndcg, map and auc/aucpr with query groups sort or
-// pair each group there (RankSumsOf, GroupPairSumsOf, GroupPrAreasOf; the groups' label-only
+// query groups (binary, or multi-class: each class queued in turn, one wait) sort and sweep on the
+// device (cuda_impl::RocCurvesOf, PrCurvesOf), and ndcg, map and auc/aucpr with query groups sort
+// or pair each group there (RankSumsOf, GroupPairSumsOf, GroupPrAreasOf; the groups' label-only
 // constants are made once, on the host); a NaN score is refused with the host metric's message.
 // So every metric CreateMetric makes runs on the device; only the values come back. Before
 // training, each metric is also evaluated once on the host from the initial margins, so that

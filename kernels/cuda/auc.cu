@@ -1,11 +1,14 @@
-// CUDA ROC and PR curves (binary, or one class against the rest), as metrics/auc.cc computes
-// them: rows in descending score order (a stable radix sort of order-preserving keys, so ties
-// keep row order, as the host's sort), then kernels/common/auc_math.h's sweeps over the host's
-// blocks (kAucBlockRows-row blocks moved forward to the next tie-run start), one thread per
-// block, and the blocks added in order by one thread. The host adds the same doubles in the same
-// order, whatever the weights: ROC curves are its bits, PR areas too but for CUDA's log. The
-// blocks are found in parallel (auc_math.h's RocBlockEnd); the sweep is sequential within a
-// block, as on the host, so a curve costs about one 4,096-row pass per thread (two for PR).
+// CUDA ROC and PR curves (binary, or each class against the rest), as metrics/auc.cc computes
+// them: per column, rows in descending score order (a stable radix sort of order-preserving keys,
+// so ties keep row order, as the host's sort), then kernels/common/auc_math.h's sweeps over the
+// host's blocks (kAucBlockRows-row blocks moved forward to the next tie-run start), one thread
+// per block, and the blocks added in order by one thread. The host adds the same doubles in the
+// same order, whatever the weights: ROC curves are its bits, PR areas too but for CUDA's log.
+// The blocks are found in parallel (auc_math.h's RocBlockEnd); the sweep is sequential within a
+// block, as on the host, so a curve costs about one 4,096-row pass per thread (two for PR). The
+// columns of a multi-class model are queued one after another on the stream (each column's
+// scratch is freed, stream-ordered, before the next is taken, so the pool reuses it) and the
+// host waits once for all of them.
 #include <cmath>
 #include <cub/device/device_radix_sort.cuh>
 #include <limits>
@@ -127,12 +130,12 @@ struct SortedColumn {
   detail::ScratchBuffer<std::uint32_t> keys, block_begin;
   detail::ScratchBuffer<float2> label_weight;
   detail::ScratchBuffer<RocCurve> part;
-  detail::ScratchBuffer<unsigned long long> first_nan;
 };
 
+// Queues column `column`'s sort and sweeps; a NaN score lowers *first_nan to its index.
 SortedColumn SortColumn(cudaStream_t s, const float* d_scores, std::size_t stride,
                         std::size_t column, const float* d_labels, int positive_class,
-                        const float* d_weights, std::size_t rows) {
+                        const float* d_weights, std::size_t rows, unsigned long long* first_nan) {
   GROVE_CHECK(rows < INT32_MAX, "the CUDA AUC handles fewer than 2^31 rows");
   const std::size_t blocks = (rows + kAucBlockRows - 1) / kAucBlockRows;
   SortedColumn sorted{rows,
@@ -140,16 +143,14 @@ SortedColumn SortColumn(cudaStream_t s, const float* d_scores, std::size_t strid
                       detail::ScratchBuffer<std::uint32_t>(s, rows),
                       detail::ScratchBuffer<std::uint32_t>(s, blocks),
                       detail::ScratchBuffer<float2>(s, rows),
-                      detail::ScratchBuffer<RocCurve>(s, blocks),
-                      detail::ScratchBuffer<unsigned long long>(s, 1)};
-  GROVE_CUDA_CHECK(cudaMemsetAsync(sorted.first_nan.data(), 0xFF, sizeof(unsigned long long), s));
+                      detail::ScratchBuffer<RocCurve>(s, blocks)};
   GROVE_CUDA_CHECK(
       cudaMemsetAsync(sorted.block_begin.data(), 0xFF, blocks * sizeof(std::uint32_t), s));
   const std::uint32_t grid = GridBlocks(rows, kThreads, 65535);
   {
     detail::ScratchBuffer<std::uint32_t> keys_in(s, rows), ids_in(s, rows), ids(s, rows);
     KeyKernel<<<grid, kThreads, 0, s>>>(d_scores, stride, column, rows, keys_in.data(),
-                                        ids_in.data(), sorted.first_nan.data());
+                                        ids_in.data(), first_nan);
     GROVE_CUDA_CHECK_LAUNCH("KeyKernel");
     detail::WithTempStorage(s, [&](void* temp, std::size_t& bytes) {
       return cub::DeviceRadixSort::SortPairs(temp, bytes, keys_in.data(), sorted.keys.data(),
@@ -168,60 +169,86 @@ SortedColumn SortColumn(cudaStream_t s, const float* d_scores, std::size_t strid
   return sorted;
 }
 
+// A fresh "no NaN yet" index for SortColumn, on the device.
+detail::ScratchBuffer<unsigned long long> NoNaNYet(cudaStream_t s) {
+  detail::ScratchBuffer<unsigned long long> first_nan(s, 1);
+  GROVE_CUDA_CHECK(cudaMemsetAsync(first_nan.data(), 0xFF, sizeof(unsigned long long), s));
+  return first_nan;
+}
+
 // Waits for the stream; the index of the first NaN score, if any.
-std::optional<std::size_t> FirstNaN(cudaStream_t s, const SortedColumn& sorted) {
+std::optional<std::size_t> FirstNaN(cudaStream_t s, const unsigned long long* d_first_nan) {
   unsigned long long first = 0;
-  GROVE_CUDA_CHECK(cudaMemcpyAsync(&first, sorted.first_nan.data(), sizeof(first),
-                                   cudaMemcpyDeviceToHost, s));
+  GROVE_CUDA_CHECK(cudaMemcpyAsync(&first, d_first_nan, sizeof(first), cudaMemcpyDeviceToHost, s));
   GROVE_CUDA_CHECK(cudaStreamSynchronize(s));  // the metric is a host value
   if (first == std::numeric_limits<unsigned long long>::max()) return std::nullopt;
   return static_cast<std::size_t>(first);
 }
 
+// Column c's positive class: none for a single (binary) column, else c (one against the rest).
+int PositiveClass(std::size_t columns, std::size_t c) {
+  return columns == 1 ? -1 : static_cast<int>(c);
+}
+
 }  // namespace
 
-DeviceRocCurve RocCurveOf(StreamView stream, const float* d_scores, std::size_t stride,
-                          std::size_t column, const float* d_labels, int positive_class,
-                          const float* d_weights, std::size_t rows) {
-  DeviceRocCurve result;
-  if (rows == 0) return result;
+DeviceRocCurves RocCurvesOf(StreamView stream, const float* d_scores, std::size_t columns,
+                            const float* d_labels, const float* d_weights, std::size_t rows) {
+  DeviceRocCurves result;
+  result.curves.resize(columns);
+  if (rows == 0 || columns == 0) return result;
   const cudaStream_t s = detail::ToCuda(stream);
-  const SortedColumn sorted =
-      SortColumn(s, d_scores, stride, column, d_labels, positive_class, d_weights, rows);
-  detail::ScratchBuffer<RocCurve> total(s, 1);
-  TotalKernel<<<1, 1, 0, s>>>(sorted.part.data(), sorted.blocks, total.data());
-  GROVE_CUDA_CHECK_LAUNCH("TotalKernel");
-  GROVE_CUDA_CHECK(cudaMemcpyAsync(&result.curve, total.data(), sizeof(RocCurve),
+  const detail::ScratchBuffer<unsigned long long> first_nan = NoNaNYet(s);
+  detail::ScratchBuffer<RocCurve> totals(s, columns);
+  for (std::size_t c = 0; c < columns; ++c) {
+    const SortedColumn sorted =
+        SortColumn(s, d_scores, columns, c, d_labels, PositiveClass(columns, c), d_weights, rows,
+                   first_nan.data());
+    TotalKernel<<<1, 1, 0, s>>>(sorted.part.data(), sorted.blocks, totals.data() + c);
+    GROVE_CUDA_CHECK_LAUNCH("TotalKernel");
+  }
+  GROVE_CUDA_CHECK(cudaMemcpyAsync(result.curves.data(), totals.data(), columns * sizeof(RocCurve),
                                    cudaMemcpyDeviceToHost, s));
-  result.nan_index = FirstNaN(s, sorted);
-  if (result.nan_index) result.curve = RocCurve{};
+  result.nan_index = FirstNaN(s, first_nan.data());
+  if (result.nan_index) result.curves.clear();
   return result;
 }
 
-DevicePrCurve PrCurveOf(StreamView stream, const float* d_scores, std::size_t stride,
-                        std::size_t column, const float* d_labels, int positive_class,
-                        const float* d_weights, std::size_t rows) {
-  DevicePrCurve result;
-  if (rows == 0) return result;
+DevicePrCurves PrCurvesOf(StreamView stream, const float* d_scores, std::size_t columns,
+                          const float* d_labels, const float* d_weights, std::size_t rows) {
+  DevicePrCurves result;
+  result.areas.resize(columns);
+  result.totals.resize(columns);
+  if (rows == 0 || columns == 0) return result;
   const cudaStream_t s = detail::ToCuda(stream);
-  const SortedColumn sorted =
-      SortColumn(s, d_scores, stride, column, d_labels, positive_class, d_weights, rows);
-  detail::ScratchBuffer<RocCurve> start(s, sorted.blocks), totals(s, 1);
-  detail::ScratchBuffer<double> area(s, sorted.blocks), total_area(s, 1);
-  PrStartKernel<<<1, 1, 0, s>>>(sorted.part.data(), sorted.blocks, start.data(), totals.data());
-  GROVE_CUDA_CHECK_LAUNCH("PrStartKernel");
-  PrSweepKernel<<<GridBlocks(sorted.blocks, kSweepThreads, 65535), kSweepThreads, 0, s>>>(
-      sorted.keys.data(), sorted.label_weight.data(), sorted.block_begin.data(), sorted.blocks,
-      rows, start.data(), totals.data(), area.data());
-  GROVE_CUDA_CHECK_LAUNCH("PrSweepKernel");
-  AreaTotalKernel<<<1, 1, 0, s>>>(area.data(), sorted.blocks, total_area.data());
-  GROVE_CUDA_CHECK_LAUNCH("AreaTotalKernel");
-  GROVE_CUDA_CHECK(cudaMemcpyAsync(&result.totals, totals.data(), sizeof(RocCurve),
+  const detail::ScratchBuffer<unsigned long long> first_nan = NoNaNYet(s);
+  detail::ScratchBuffer<RocCurve> totals(s, columns);
+  detail::ScratchBuffer<double> areas(s, columns);
+  for (std::size_t c = 0; c < columns; ++c) {
+    const SortedColumn sorted =
+        SortColumn(s, d_scores, columns, c, d_labels, PositiveClass(columns, c), d_weights, rows,
+                   first_nan.data());
+    detail::ScratchBuffer<RocCurve> start(s, sorted.blocks);
+    detail::ScratchBuffer<double> area(s, sorted.blocks);
+    PrStartKernel<<<1, 1, 0, s>>>(sorted.part.data(), sorted.blocks, start.data(),
+                                  totals.data() + c);
+    GROVE_CUDA_CHECK_LAUNCH("PrStartKernel");
+    PrSweepKernel<<<GridBlocks(sorted.blocks, kSweepThreads, 65535), kSweepThreads, 0, s>>>(
+        sorted.keys.data(), sorted.label_weight.data(), sorted.block_begin.data(), sorted.blocks,
+        rows, start.data(), totals.data() + c, area.data());
+    GROVE_CUDA_CHECK_LAUNCH("PrSweepKernel");
+    AreaTotalKernel<<<1, 1, 0, s>>>(area.data(), sorted.blocks, areas.data() + c);
+    GROVE_CUDA_CHECK_LAUNCH("AreaTotalKernel");
+  }
+  GROVE_CUDA_CHECK(cudaMemcpyAsync(result.totals.data(), totals.data(), columns * sizeof(RocCurve),
                                    cudaMemcpyDeviceToHost, s));
-  GROVE_CUDA_CHECK(cudaMemcpyAsync(&result.area, total_area.data(), sizeof(double),
+  GROVE_CUDA_CHECK(cudaMemcpyAsync(result.areas.data(), areas.data(), columns * sizeof(double),
                                    cudaMemcpyDeviceToHost, s));
-  result.nan_index = FirstNaN(s, sorted);
-  if (result.nan_index) result = DevicePrCurve{0.0, RocCurve{}, result.nan_index};
+  result.nan_index = FirstNaN(s, first_nan.data());
+  if (result.nan_index) {
+    result.areas.clear();
+    result.totals.clear();
+  }
   return result;
 }
 

@@ -111,12 +111,12 @@ void UpdatePredictionCache(StreamView, const std::uint32_t*, std::span<const Lea
                            float*) {
   NoCuda();
 }
-DeviceRocCurve RocCurveOf(StreamView, const float*, std::size_t, std::size_t, const float*, int,
-                          const float*, std::size_t) {
+DeviceRocCurves RocCurvesOf(StreamView, const float*, std::size_t, const float*, const float*,
+                            std::size_t) {
   NoCuda();
 }
-DevicePrCurve PrCurveOf(StreamView, const float*, std::size_t, std::size_t, const float*, int,
-                        const float*, std::size_t) {
+DevicePrCurves PrCurvesOf(StreamView, const float*, std::size_t, const float*, const float*,
+                          std::size_t) {
   NoCuda();
 }
 void AddTreeMargins(StreamView, std::span<const FlatNode>, const DeviceMatrix&, int, int, float*) {

@@ -278,36 +278,36 @@ void FindForestSplits(StreamView stream, const ForestSplitBatch& batch,
 
 // ---- metrics ---------------------------------------------------------------------------------
 
-struct DeviceRocCurve {
-  RocCurve curve;                        ///< totals and trapezoid area (auc_math.h)
-  std::optional<std::size_t> nan_index;  ///< the first NaN score's index in d_scores (curve unset)
+struct DeviceRocCurves {
+  std::vector<RocCurve> curves;          ///< one per column: totals and trapezoid area (auc_math.h)
+  std::optional<std::size_t> nan_index;  ///< the first NaN score's index in d_scores (no curves)
 };
 
-/// The ROC curve of column `column` of the rows x stride scores, as metrics/auc.cc computes it,
-/// bit for bit: a stable CUB radix sort of the score keys, then kernels/common/auc_math.h's
-/// sweep over the host's tie-aligned blocks (one thread per kMetricBlockRows-row block) and the
-/// blocks added in the host's order. A row counts y·w positive and (1 - y)·w negative, where y is
-/// its label (positive_class < 0) or 1 for label == positive_class and 0 otherwise (one class
-/// against the rest); w is 1 without weights. FinishRoc gives the binary AUC, OneVsRestRoc the
-/// multi-class one. A NaN score gives no curve but the first NaN's index, so that the caller can
-/// refuse it as the host metric does. Synchronizes.
-DeviceRocCurve RocCurveOf(StreamView stream, const float* d_scores, std::size_t stride,
-                          std::size_t column, const float* d_labels, int positive_class,
-                          const float* d_weights, std::size_t rows);
+/// The ROC curve of each column of the rows x columns scores, as metrics/auc.cc computes it,
+/// bit for bit: per column a stable CUB radix sort of the score keys, then
+/// kernels/common/auc_math.h's sweep over the host's tie-aligned blocks (one thread per
+/// kAucBlockRows-row block) and the blocks added in the host's order. A row counts y·w positive
+/// and (1 - y)·w negative in column c, where y is its label (one column) or 1 for label == c and
+/// 0 otherwise (one class against the rest); w is 1 without weights. FinishRoc gives the binary
+/// AUC, OneVsRestRoc over the curves the multi-class one. A NaN score gives no curves but the
+/// first NaN's index in row-major order, so that the caller can refuse it as the host metric
+/// does. The columns are queued one after another; synchronizes once, at the end.
+DeviceRocCurves RocCurvesOf(StreamView stream, const float* d_scores, std::size_t columns,
+                            const float* d_labels, const float* d_weights, std::size_t rows);
 
-struct DevicePrCurve {
-  double area = 0.0;                     ///< the PR area (auc_math.h's SweepPr over all blocks)
-  RocCurve totals;                       ///< all negatives and positives (FinishPr needs them)
-  std::optional<std::size_t> nan_index;  ///< the first NaN score's index in d_scores (rest unset)
+struct DevicePrCurves {
+  std::vector<double> areas;             ///< one per column: SweepPr's area over all blocks
+  std::vector<RocCurve> totals;          ///< one per column: its negatives and positives
+  std::optional<std::size_t> nan_index;  ///< the first NaN score's index in d_scores (no areas)
 };
 
-/// The PR curve of a column, as RocCurveOf's ROC curve: metrics/auc.cc's blocks, totals and
-/// sweep from each block's preceding totals, in the host's order. The same bits as the host's
-/// but for CUDA's log (within 1 ulp of glibc's for each segment). FinishPr gives the binary PR
-/// AUC; the multi-class one is the plain mean over classes. Synchronizes.
-DevicePrCurve PrCurveOf(StreamView stream, const float* d_scores, std::size_t stride,
-                        std::size_t column, const float* d_labels, int positive_class,
-                        const float* d_weights, std::size_t rows);
+/// The PR curve of each column, as RocCurvesOf's ROC curves: metrics/auc.cc's blocks, totals
+/// and sweep from each block's preceding totals, in the host's order. The same bits as the
+/// host's but for CUDA's log (within 1 ulp of glibc's for each segment). FinishPr of a column's
+/// area and totals gives the binary PR AUC; the multi-class one is the plain mean over the
+/// columns. Synchronizes once.
+DevicePrCurves PrCurvesOf(StreamView stream, const float* d_scores, std::size_t columns,
+                          const float* d_labels, const float* d_weights, std::size_t rows);
 
 /// cpu_impl::TransformMargins: d_out = the objective's outputs of d_margins (rows x num_class
 /// for kSoftmax, else rows), with objective_math.h's TransformMargin and SoftmaxRow. d_out may

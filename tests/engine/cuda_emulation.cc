@@ -421,6 +421,8 @@ DeviceGroupSums GroupPairSumsOf(StreamView, const float* d_scores,
   return result;
 }
 
+namespace {
+
 // The device's steps on the host (kernels/cuda/auc.cu): a stable sort by score key (the host
 // metric's ScoreOrder, as CUB's radix sort orders), the blocks found as RowKernel finds them,
 // one sweep per block and the blocks added in order. The tests compare them with the host
@@ -429,7 +431,6 @@ struct EmulatedColumn {
   metric_impl::ScoreOrder order;
   std::vector<std::uint32_t> begin;  // per block: its first tie-run start, or kEmptyRocBlock
   std::vector<RocCurve> part;        // per block: SweepRoc's curve
-  std::optional<std::size_t> nan_index;
 
   auto Row() const {
     return [this](std::size_t i) { return RocRow{order[i].key, order[i].label, order[i].weight}; };
@@ -443,12 +444,6 @@ EmulatedColumn SortColumn(const float* d_scores, std::size_t stride, std::size_t
                           const float* d_labels, int positive_class, const float* d_weights,
                           std::size_t rows) {
   EmulatedColumn sorted;
-  for (std::size_t i = 0; i < rows; ++i) {
-    if (std::isnan(d_scores[i * stride + column])) {
-      sorted.nan_index = i * stride + column;
-      return sorted;
-    }
-  }
   sorted.order.Sort(
       "auc", std::span(d_scores, rows * stride), stride, column, std::span(d_labels, rows),
       d_weights != nullptr ? std::span(d_weights, rows) : std::span<const float>(), positive_class);
@@ -469,36 +464,65 @@ EmulatedColumn SortColumn(const float* d_scores, std::size_t stride, std::size_t
   return sorted;
 }
 
-DeviceRocCurve RocCurveOf(StreamView, const float* d_scores, std::size_t stride, std::size_t column,
-                          const float* d_labels, int positive_class, const float* d_weights,
-                          std::size_t rows) {
-  DeviceRocCurve result;
-  if (rows == 0) return result;
-  const EmulatedColumn sorted =
-      SortColumn(d_scores, stride, column, d_labels, positive_class, d_weights, rows);
-  result.nan_index = sorted.nan_index;
-  for (const RocCurve& part : sorted.part) AddRocBlock(result.curve, part);
+// The first NaN among the rows x columns scores, in row-major order (KeyKernel's atomicMin).
+std::optional<std::size_t> FirstNaN(const float* d_scores, std::size_t columns, std::size_t rows) {
+  for (std::size_t at = 0; at < rows * columns; ++at) {
+    if (std::isnan(d_scores[at])) return at;
+  }
+  return std::nullopt;
+}
+
+int PositiveClass(std::size_t columns, std::size_t c) {
+  return columns == 1 ? -1 : static_cast<int>(c);
+}
+
+}  // namespace
+
+DeviceRocCurves RocCurvesOf(StreamView, const float* d_scores, std::size_t columns,
+                            const float* d_labels, const float* d_weights, std::size_t rows) {
+  DeviceRocCurves result;
+  result.curves.resize(columns);
+  if (rows == 0 || columns == 0) return result;
+  result.nan_index = FirstNaN(d_scores, columns, rows);
+  if (result.nan_index) {
+    result.curves.clear();
+    return result;
+  }
+  for (std::size_t c = 0; c < columns; ++c) {
+    const EmulatedColumn sorted =
+        SortColumn(d_scores, columns, c, d_labels, PositiveClass(columns, c), d_weights, rows);
+    for (const RocCurve& part : sorted.part) AddRocBlock(result.curves[c], part);
+  }
   return result;
 }
 
-DevicePrCurve PrCurveOf(StreamView, const float* d_scores, std::size_t stride, std::size_t column,
-                        const float* d_labels, int positive_class, const float* d_weights,
-                        std::size_t rows) {
-  DevicePrCurve result;
-  if (rows == 0) return result;
-  const EmulatedColumn sorted =
-      SortColumn(d_scores, stride, column, d_labels, positive_class, d_weights, rows);
-  result.nan_index = sorted.nan_index;
-  std::vector<RocCurve> start(sorted.part.size());
-  for (std::size_t b = 0; b < sorted.part.size(); ++b) {
-    start[b] = result.totals;
-    result.totals.neg += sorted.part[b].neg;
-    result.totals.pos += sorted.part[b].pos;
+DevicePrCurves PrCurvesOf(StreamView, const float* d_scores, std::size_t columns,
+                          const float* d_labels, const float* d_weights, std::size_t rows) {
+  DevicePrCurves result;
+  result.areas.resize(columns);
+  result.totals.resize(columns);
+  if (rows == 0 || columns == 0) return result;
+  result.nan_index = FirstNaN(d_scores, columns, rows);
+  if (result.nan_index) {
+    result.areas.clear();
+    result.totals.clear();
+    return result;
   }
-  for (std::size_t b = 0; b < sorted.part.size(); ++b) {
-    if (sorted.begin[b] == kEmptyRocBlock) continue;
-    result.area += SweepPr(sorted.begin[b], sorted.End(b), start[b].neg, start[b].pos,
-                           result.totals.pos, sorted.Row());
+  for (std::size_t c = 0; c < columns; ++c) {
+    const EmulatedColumn sorted =
+        SortColumn(d_scores, columns, c, d_labels, PositiveClass(columns, c), d_weights, rows);
+    RocCurve& totals = result.totals[c];
+    std::vector<RocCurve> start(sorted.part.size());
+    for (std::size_t b = 0; b < sorted.part.size(); ++b) {
+      start[b] = totals;
+      totals.neg += sorted.part[b].neg;
+      totals.pos += sorted.part[b].pos;
+    }
+    for (std::size_t b = 0; b < sorted.part.size(); ++b) {
+      if (sorted.begin[b] == kEmptyRocBlock) continue;
+      result.areas[c] += SweepPr(sorted.begin[b], sorted.End(b), start[b].neg, start[b].pos,
+                                 totals.pos, sorted.Row());
+    }
   }
   return result;
 }

@@ -1,9 +1,9 @@
-// [cuda] ROC and PR curves on the device (cuda_impl::RocCurveOf, PrCurveOf) against the CPU
+// [cuda] ROC and PR curves on the device (cuda_impl::RocCurvesOf, PrCurvesOf) against the CPU
 // "auc" and "aucpr" metrics, binary and multi-class: the same bits for any weights and labels,
 // since both run kernels/common/auc_math.h's sweeps over the same blocks (PR within 1e-12, for
 // CUDA's log; exact on the emulation); and the first NaN score found, which the CPU metric
-// refuses by row. Also compiled into cuda_emulated_tests, whose RocCurveOf and PrCurveOf run
-// the device's block finding on the host.
+// refuses by row and class. Also compiled into cuda_emulated_tests, whose RocCurvesOf and
+// PrCurvesOf run the device's block finding on the host.
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <limits>
@@ -60,16 +60,19 @@ TEST_CASE("CUDA ROC and PR curves give the CPU's binary auc and aucpr", "[cuda]"
   const auto d_labels = test::ToDevice(labels);
   const auto d_weights = test::ToDevice(weights);
   const Stream stream;
-  const DeviceRocCurve gpu = RocCurveOf(stream.View(), d_scores.data(), 1, 0, d_labels.data(), -1,
-                                        weighted ? d_weights.data() : nullptr, rows);
+  const DeviceRocCurves gpu = RocCurvesOf(stream.View(), d_scores.data(), 1, d_labels.data(),
+                                          weighted ? d_weights.data() : nullptr, rows);
   CHECK_FALSE(gpu.nan_index.has_value());
-  CHECK(FinishRoc(gpu.curve) == cpu);  // the same sweep and block order as the host (auc_math.h)
+  REQUIRE(gpu.curves.size() == 1);
+  CHECK(FinishRoc(gpu.curves[0]) == cpu);  // the same sweep and block order as the host
 
   const double cpu_pr = CreateMetric("aucpr")->Evaluate(in);
-  const DevicePrCurve gpu_pr = PrCurveOf(stream.View(), d_scores.data(), 1, 0, d_labels.data(), -1,
-                                         weighted ? d_weights.data() : nullptr, rows);
+  const DevicePrCurves gpu_pr = PrCurvesOf(stream.View(), d_scores.data(), 1, d_labels.data(),
+                                           weighted ? d_weights.data() : nullptr, rows);
   CHECK_FALSE(gpu_pr.nan_index.has_value());
-  CheckPr(FinishPr(gpu_pr.area, gpu_pr.totals), cpu_pr);
+  REQUIRE(gpu_pr.areas.size() == 1);
+  REQUIRE(gpu_pr.totals.size() == 1);
+  CheckPr(FinishPr(gpu_pr.areas[0], gpu_pr.totals[0]), cpu_pr);
 }
 
 TEST_CASE("CUDA one-vs-rest curves give the CPU's multi-class auc and aucpr", "[cuda]") {
@@ -96,24 +99,23 @@ TEST_CASE("CUDA one-vs-rest curves give the CPU's multi-class auc and aucpr", "[
   const auto d_labels = test::ToDevice(labels);
   const auto d_weights = test::ToDevice(weights);
   const Stream stream;
+  const DeviceRocCurves curves =
+      RocCurvesOf(stream.View(), d_scores.data(), kClasses, d_labels.data(),
+                  weighted ? d_weights.data() : nullptr, rows);
+  CHECK_FALSE(curves.nan_index.has_value());
+  REQUIRE(curves.curves.size() == kClasses);
   OneVsRestRoc ovr;
-  for (std::size_t c = 0; c < kClasses; ++c) {
-    const DeviceRocCurve curve =
-        RocCurveOf(stream.View(), d_scores.data(), kClasses, c, d_labels.data(),
-                   static_cast<int>(c), weighted ? d_weights.data() : nullptr, rows);
-    CHECK_FALSE(curve.nan_index.has_value());
-    ovr.Add(curve.curve);
-  }
+  for (const RocCurve& curve : curves.curves) ovr.Add(curve);
   CHECK(ovr.Finish() == cpu);
 
   const double cpu_pr = CreateMetric("aucpr")->Evaluate(in);
+  const DevicePrCurves pr = PrCurvesOf(stream.View(), d_scores.data(), kClasses, d_labels.data(),
+                                       weighted ? d_weights.data() : nullptr, rows);
+  CHECK_FALSE(pr.nan_index.has_value());
+  REQUIRE(pr.areas.size() == kClasses);
+  REQUIRE(pr.totals.size() == kClasses);
   double pr_sum = 0.0;
-  for (std::size_t c = 0; c < kClasses; ++c) {
-    const DevicePrCurve curve =
-        PrCurveOf(stream.View(), d_scores.data(), kClasses, c, d_labels.data(), static_cast<int>(c),
-                  weighted ? d_weights.data() : nullptr, rows);
-    pr_sum += FinishPr(curve.area, curve.totals);
-  }
+  for (std::size_t c = 0; c < kClasses; ++c) pr_sum += FinishPr(pr.areas[c], pr.totals[c]);
   CheckPr(pr_sum / kClasses, cpu_pr);
 }
 
@@ -124,10 +126,11 @@ TEST_CASE("CUDA ROC curves find the first NaN score; one class gives NaN", "[cud
   const auto d_scores = test::ToDevice(scores);
   const auto d_labels = test::ToDevice(labels);
   const Stream stream;
-  const DeviceRocCurve with_nan =
-      RocCurveOf(stream.View(), d_scores.data(), 1, 0, d_labels.data(), -1, nullptr, scores.size());
+  const DeviceRocCurves with_nan =
+      RocCurvesOf(stream.View(), d_scores.data(), 1, d_labels.data(), nullptr, scores.size());
   REQUIRE(with_nan.nan_index.has_value());
   CHECK(*with_nan.nan_index == 40'000);  // the row the CPU metric names
+  CHECK(with_nan.curves.empty());
   MetricInput in;
   in.predictions = scores;
   in.labels = labels;
@@ -135,23 +138,36 @@ TEST_CASE("CUDA ROC curves find the first NaN score; one class gives NaN", "[cud
 
   scores[70'001] = scores[40'000] = 0.25f;
   const auto d_clean = test::ToDevice(scores);
-  const DeviceRocCurve one_class =
-      RocCurveOf(stream.View(), d_clean.data(), 1, 0, d_labels.data(), -1, nullptr, scores.size());
+  const DeviceRocCurves one_class =
+      RocCurvesOf(stream.View(), d_clean.data(), 1, d_labels.data(), nullptr, scores.size());
   CHECK_FALSE(one_class.nan_index.has_value());
-  CHECK(std::isnan(FinishRoc(one_class.curve)));  // only positives: undefined, as on the CPU
-  const DevicePrCurve one_class_pr =
-      PrCurveOf(stream.View(), d_clean.data(), 1, 0, d_labels.data(), -1, nullptr, scores.size());
-  CHECK(std::isnan(FinishPr(one_class_pr.area, one_class_pr.totals)));
-  CHECK(PrCurveOf(stream.View(), d_scores.data(), 1, 0, d_labels.data(), -1, nullptr, 100'000)
-            .nan_index == std::optional<std::size_t>(40'000));
+  REQUIRE(one_class.curves.size() == 1);
+  CHECK(std::isnan(FinishRoc(one_class.curves[0])));  // only positives: undefined, as on the CPU
+  const DevicePrCurves one_class_pr =
+      PrCurvesOf(stream.View(), d_clean.data(), 1, d_labels.data(), nullptr, scores.size());
+  REQUIRE(one_class_pr.areas.size() == 1);
+  CHECK(std::isnan(FinishPr(one_class_pr.areas[0], one_class_pr.totals[0])));
+  const DevicePrCurves pr_nan =
+      PrCurvesOf(stream.View(), d_scores.data(), 1, d_labels.data(), nullptr, 100'000);
+  CHECK(pr_nan.nan_index == std::optional<std::size_t>(40'000));
+  CHECK(pr_nan.areas.empty());
 
-  // Two columns of 50,000 rows: the NaN index is row * 2 + column, in column 1 here.
+  // Two columns of 50,000 rows: the NaN index is row * 2 + column. Column 0, sorted first, has
+  // a NaN at row 30,001; column 1 one at row 30,000, which comes first in row-major order and
+  // is the one the CPU metric names.
   scores[60'001] = std::numeric_limits<float>::quiet_NaN();  // row 30,000, column 1
+  scores[60'002] = std::numeric_limits<float>::quiet_NaN();  // row 30,001, column 0
   const auto d_two = test::ToDevice(scores);
-  CHECK_FALSE(RocCurveOf(stream.View(), d_two.data(), 2, 0, d_labels.data(), 0, nullptr, 50'000)
-                  .nan_index.has_value());
-  const DeviceRocCurve column1 =
-      RocCurveOf(stream.View(), d_two.data(), 2, 1, d_labels.data(), 1, nullptr, 50'000);
-  REQUIRE(column1.nan_index.has_value());
-  CHECK(*column1.nan_index == 60'001);
+  const DeviceRocCurves two =
+      RocCurvesOf(stream.View(), d_two.data(), 2, d_labels.data(), nullptr, 50'000);
+  REQUIRE(two.nan_index.has_value());
+  CHECK(*two.nan_index == 60'001);
+  CHECK(PrCurvesOf(stream.View(), d_two.data(), 2, d_labels.data(), nullptr, 50'000).nan_index ==
+        std::optional<std::size_t>(60'001));
+  MetricInput two_in;
+  two_in.predictions = std::span(scores).first(100'000);
+  two_in.labels = std::span(labels).first(50'000);
+  two_in.num_outputs = 2;
+  CHECK_THROWS_WITH(CreateMetric("auc")->Evaluate(two_in),
+                    "auc: prediction at row 30000, class 1 is NaN");
 }
