@@ -30,6 +30,20 @@ struct RankData {
   std::vector<std::uint32_t> groups;  // boundaries, or empty: one group
 };
 
+// Appends `count` random query groups of 1 to `widest` rows to data.groups (which starts at 0),
+// each with one weight of `lightest` plus 0 to `weight_steps - 1`, given to its rows if
+// `weighted`; rng draws the rows, then the weight, group after group.
+void AddRandomGroups(RankData& data, std::mt19937_64& rng, int count, std::uint32_t widest,
+                     float lightest, std::uint32_t weight_steps, bool weighted) {
+  data.groups.push_back(0);
+  for (int g = 0; g < count; ++g) {
+    const auto rows = static_cast<std::uint32_t>(1 + rng() % widest);
+    data.groups.push_back(data.groups.back() + rows);
+    const float w = lightest + static_cast<float>(rng() % weight_steps);
+    for (std::uint32_t i = 0; i < rows && weighted; ++i) data.weights.push_back(w);
+  }
+}
+
 MetricInput InputOf(const RankData& data) {
   MetricInput in;
   in.predictions = data.scores;
@@ -99,13 +113,7 @@ TEST_CASE("CUDA ndcg and map give the host metrics' bits", "[cuda]") {
   std::mt19937_64 rng(grouped * 2 + weighted + 1);
   RankData data;
   if (grouped) {  // groups of 1 to 60 rows, 2,000 of them
-    data.groups.push_back(0);
-    for (int g = 0; g < 2000; ++g) {
-      const auto rows = static_cast<std::uint32_t>(1 + rng() % 60);
-      data.groups.push_back(data.groups.back() + rows);
-      const float w = 0.25f + static_cast<float>(rng() % 8);
-      for (std::uint32_t i = 0; i < rows && weighted; ++i) data.weights.push_back(w);
-    }
+    AddRandomGroups(data, rng, 2000, 60, 0.25f, 8, weighted);
   } else if (weighted) {
     return;  // one group: a single weight changes nothing
   }
@@ -196,13 +204,7 @@ TEST_CASE("CUDA grouped auc and aucpr give the host metrics' values", "[cuda]") 
   const bool soft = GENERATE(false, true);  // aucpr: labels in [0, 1]; auc: grades 0-4
   std::mt19937_64 rng(roc * 4 + weighted * 2 + soft + 7);
   RankData data;
-  data.groups.push_back(0);
-  for (int g = 0; g < 1500; ++g) {
-    const auto rows = static_cast<std::uint32_t>(1 + rng() % 80);
-    data.groups.push_back(data.groups.back() + rows);
-    const float w = 0.5f + static_cast<float>(rng() % 5);
-    for (std::uint32_t i = 0; i < rows && weighted; ++i) data.weights.push_back(w);
-  }
+  AddRandomGroups(data, rng, 1500, 80, 0.5f, 5, weighted);
   const std::size_t rows = data.groups.back();
   std::uniform_real_distribution<float> u(0.0f, 1.0f);
   for (std::size_t i = 0; i < rows; ++i) {
