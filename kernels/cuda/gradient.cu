@@ -45,10 +45,12 @@ struct AbsColumn {
   }
 };
 
+// fmax drops a NaN operand, as the host's std::max(kept, value) drops a NaN value: the maximum
+// of the values that are not NaN, in any reduction order.
 struct MaxOf {
   __host__ __device__ GradientMaxima operator()(const GradientMaxima& a,
                                                 const GradientMaxima& b) const {
-    return GradientMaxima{a.grad > b.grad ? a.grad : b.grad, a.hess > b.hess ? a.hess : b.hess};
+    return GradientMaxima{fmax(a.grad, b.grad), fmax(a.hess, b.hess)};
   }
 };
 

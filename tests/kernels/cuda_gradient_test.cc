@@ -3,6 +3,7 @@
 
 #include <cmath>
 #include <cstring>
+#include <limits>
 #include <random>
 
 #include "cuda_fixture.h"
@@ -116,4 +117,24 @@ TEST_CASE("CUDA gradient quantization equals the CPU's", "[cuda]") {
   std::vector<GradientSum> cpu(rows);
   for (std::size_t r = 0; r < rows; ++r) cpu[r] = q.ToFixed(pairs[r * outputs + output]);
   CHECK(d_fixed.ToHost() == cpu);
+
+  // NaN gradients do not take part in the maximum, on the host (std::max keeps the maximum so
+  // far) or on the device, wherever they fall in the reduction.
+  std::vector<GradientPair> with_nan = pairs;
+  for (std::size_t r = 0; r < rows; r += 997) {
+    with_nan[r * outputs + output].grad = std::numeric_limits<float>::quiet_NaN();
+    with_nan[r * outputs + output].hess = std::numeric_limits<float>::quiet_NaN();
+  }
+  double nan_grad = 0.0, nan_hess = 0.0;
+  for (std::size_t r = 0; r < rows; ++r) {
+    const GradientPair& g = with_nan[r * outputs + output];
+    nan_grad = std::max(nan_grad, std::fabs(static_cast<double>(g.grad)));
+    nan_hess = std::max(nan_hess, std::fabs(static_cast<double>(g.hess)));
+  }
+  REQUIRE(nan_grad > 0.0);
+  const auto d_nan = test::ToDevice(with_nan);
+  const GradientMaxima nan_maxima =
+      MaxAbsGradients(stream.View(), d_nan.data(), rows, outputs, output);
+  CHECK(nan_maxima.grad == nan_grad);
+  CHECK(nan_maxima.hess == nan_hess);
 }
