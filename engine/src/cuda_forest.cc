@@ -218,7 +218,10 @@ CudaForestSession::CudaForestSession(const Context& ctx, const BinnedMatrix& bin
     : ordinal_(ctx.device.ordinal),
       bins_(bins),
       pairs_(layout.pairs),
-      regression_(layout.criterion == Criterion::kSquaredError) {
+      regression_(layout.criterion == Criterion::kSquaredError),
+      // Batches hold at most kForestBatchEntries entries unless one node alone needs more: the
+      // buffer stays within the estimate's max(kForestBatchEntries, one node).
+      histograms_(cuda_impl::kForestBatchEntries) {
   CheckCudaRows(bins.Rows());
   const cuda_impl::DeviceGuard guard(ordinal_);
   const HistogramCuts& cuts = bins.Cuts();
@@ -233,11 +236,13 @@ CudaForestSession::CudaForestSession(const Context& ctx, const BinnedMatrix& bin
     shape.widest_feature = std::max<std::uint64_t>(
         shape.widest_feature, cuts.FeatureOffset(f + 1) - cuts.FeatureOffset(f));
   }
+  shape.scan_stack_bytes = cuda_impl::ForestScanStackBytes(ordinal_);
   const cuda_impl::MemoryEstimate need = cuda_impl::EstimateForestMemory(shape);
   const std::uint64_t free_bytes = cuda_impl::RequireDeviceMemory(ordinal_, need);
   Log(LogLevel::kInfo,
       fmt::format("{}: this job needs {} of device memory; {} are free", ctx.device.ToString(),
                   cuda_impl::FormatGiB(need.total_bytes), cuda_impl::FormatGiB(free_bytes)));
+  pool_retention_ = std::make_unique<cuda_impl::PoolRetention>(ordinal_);
   stream_ = std::make_unique<cuda_impl::Stream>();
   matrix_ = std::make_unique<DeviceBinnedMatrix>(bins);
   if (regression_) labels_ = cuda_impl::DeviceBuffer<float>::FromHost(labels);

@@ -55,6 +55,7 @@ class CudaForestSession {
   const BinnedMatrix& bins_;
   std::size_t pairs_;
   bool regression_;
+  std::unique_ptr<cuda_impl::PoolRetention> pool_retention_;  // outlives every buffer
   std::unique_ptr<cuda_impl::Stream> stream_;
   std::unique_ptr<DeviceBinnedMatrix> matrix_;
   cuda_impl::DeviceBuffer<float> labels_;

@@ -50,17 +50,28 @@ class DeviceHistogramPool {
   std::vector<int> free_;
 };
 
-/// A device buffer that only grows (per-level scratch: feature lists, split candidates).
+/// A device buffer that only grows (per-level scratch: feature lists, split candidates, forest
+/// split batch histograms). It grows to at least twice its size, but not past `cap` elements
+/// unless one request needs more; the old buffer is freed before the new one is allocated (its
+/// contents are not kept), so at most one is alive. Reserve may only be called when no queued
+/// work still uses the buffer.
 template <typename T>
 class GrowingBuffer {
  public:
+  GrowingBuffer() = default;
+  explicit GrowingBuffer(std::size_t cap) : cap_(cap) {}
+
   T* Reserve(std::size_t size) {
-    if (size > buffer_.size())
-      buffer_ = cuda_impl::DeviceBuffer<T>(std::max(size, 2 * buffer_.size()));
+    if (size > buffer_.size()) {
+      const std::size_t grown = std::max(size, std::min(2 * buffer_.size(), cap_));
+      buffer_ = cuda_impl::DeviceBuffer<T>();
+      buffer_ = cuda_impl::DeviceBuffer<T>(grown);
+    }
     return buffer_.data();
   }
 
  private:
+  std::size_t cap_ = SIZE_MAX;
   cuda_impl::DeviceBuffer<T> buffer_;
 };
 

@@ -46,6 +46,7 @@ CudaSession::CudaSession(const Context& ctx, const TrainParams& params, const Bi
   Log(LogLevel::kInfo, fmt::format("{}: this job needs {} of device memory; {} are free",
                                    ctx.device.ToString(), cuda_impl::FormatGiB(need.total_bytes),
                                    cuda_impl::FormatGiB(free_bytes)));
+  pool_retention_ = std::make_unique<cuda_impl::PoolRetention>(ordinal_);
   stream_ = std::make_unique<cuda_impl::Stream>();
   matrix_ = std::make_unique<DeviceBinnedMatrix>(bins);
   labels_ = Upload(std::span<const float>(train.labels));

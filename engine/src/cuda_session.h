@@ -93,6 +93,7 @@ class CudaSession {
   std::size_t rows_;
   int outputs_;
   ObjectiveMath math_;
+  std::unique_ptr<cuda_impl::PoolRetention> pool_retention_;  // outlives every buffer
   std::unique_ptr<cuda_impl::Stream> stream_;
   cuda_impl::HistogramPlan plan_;
   std::unique_ptr<DeviceBinnedMatrix> matrix_;

@@ -66,6 +66,10 @@ Stream::~Stream() = default;
 void Stream::Synchronize() const {
   NoCuda();
 }
+PoolRetention::PoolRetention(int) {
+  NoCuda();
+}
+PoolRetention::~PoolRetention() = default;
 
 void ComputeGradients(StreamView, const ObjectiveMath&, const float*, const float*, const float*,
                       std::size_t, GradientPair*) {
@@ -160,6 +164,9 @@ void SumForestNodes(StreamView, const GradientSum*, std::size_t, const float*, c
   NoCuda();
 }
 void FindForestSplits(StreamView, const ForestSplitBatch&, std::span<FeatureSplit>) {
+  NoCuda();
+}
+std::uint64_t ForestScanStackBytes(int) {
   NoCuda();
 }
 std::uint64_t RequireDeviceMemory(int, const MemoryEstimate&) {

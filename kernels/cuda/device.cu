@@ -36,7 +36,7 @@ int DeviceCount() {
   int count = 0;
   // No driver or no device is not an error for a query: report zero devices.
   if (cudaGetDeviceCount(&count) != cudaSuccess) {
-    cudaGetLastError();  // clear the sticky error state
+    cudaGetLastError();  // clear the (non-sticky) error it left as the last error
     return 0;
   }
   return count;

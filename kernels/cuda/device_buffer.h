@@ -14,6 +14,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <span>
 #include <utility>
 #include <vector>
@@ -75,7 +76,8 @@ class DeviceBuffer {
   std::size_t size() const { return size_; }
   std::size_t bytes() const { return size_ * sizeof(T); }
 
-  /// Synchronous copy of the whole buffer to the host (waits for the device's pending work).
+  /// Synchronous copy of the whole buffer to the host, on the legacy default stream: work queued
+  /// on a non-blocking Stream must be synchronized first.
   std::vector<T> ToHost() const {
     std::vector<T> host(size_);
     if (size_ > 0) CopyToHost(host.data(), data_, bytes());
@@ -112,6 +114,23 @@ class Stream {
 
  private:
   void* handle_ = nullptr;
+};
+
+/// While alive, the memory pool that serves device `ordinal`'s stream-ordered scratch (the
+/// kernels' cudaMallocAsync buffers) keeps the memory freed into it for the next allocation
+/// instead of returning it to the driver at every synchronisation (its release threshold is 0
+/// by default, and a tree level synchronises several times). At the end the previous threshold
+/// is restored and the pool's unused memory released. A training session holds one.
+class PoolRetention {
+ public:
+  explicit PoolRetention(int ordinal);
+  PoolRetention(const PoolRetention&) = delete;
+  PoolRetention& operator=(const PoolRetention&) = delete;
+  ~PoolRetention();
+
+ private:
+  void* pool_ = nullptr;
+  std::uint64_t previous_threshold_ = 0;
 };
 
 }  // namespace grove::cuda_impl

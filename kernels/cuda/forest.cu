@@ -227,6 +227,22 @@ void SumForestNodes(StreamView stream, const GradientSum* d_values, std::size_t 
   }
 }
 
+std::uint64_t ForestScanStackBytes(int ordinal) {
+  cudaFuncAttributes two{};
+  cudaFuncAttributes any{};
+  GROVE_CUDA_CHECK(cudaFuncGetAttributes(&two, ImpurityScanKernel<2>));
+  GROVE_CUDA_CHECK(cudaFuncGetAttributes(&any, ImpurityScanKernel<0>));
+  int multiprocessors = 0;
+  int threads = 0;
+  GROVE_CUDA_CHECK(
+      cudaDeviceGetAttribute(&multiprocessors, cudaDevAttrMultiProcessorCount, ordinal));
+  GROVE_CUDA_CHECK(
+      cudaDeviceGetAttribute(&threads, cudaDevAttrMaxThreadsPerMultiProcessor, ordinal));
+  const std::size_t per_thread = std::max(two.localSizeBytes, any.localSizeBytes);
+  return std::uint64_t{per_thread} * static_cast<std::uint64_t>(multiprocessors) *
+         static_cast<std::uint64_t>(threads);
+}
+
 void FindForestSplits(StreamView stream, const ForestSplitBatch& batch,
                       std::span<FeatureSplit> h_out) {
   GROVE_CHECK(h_out.size() == batch.features.size() && batch.slots.size() == batch.features.size() &&

@@ -276,6 +276,11 @@ struct ForestSplitBatch {
 void FindForestSplits(StreamView stream, const ForestSplitBatch& batch,
                       std::span<FeatureSplit> h_out);
 
+/// Device memory the driver sets aside on device `ordinal` for FindForestSplits's scan kernel:
+/// the larger per-thread stack of its two instances (the scan keeps per-class sums in local
+/// memory) times every thread the device can hold at once. The forest's memory estimate counts it.
+std::uint64_t ForestScanStackBytes(int ordinal);
+
 // ---- metrics ---------------------------------------------------------------------------------
 
 struct DeviceRocCurves {

@@ -89,6 +89,24 @@ void Stream::Synchronize() const {
   GROVE_CUDA_CHECK(cudaStreamSynchronize(static_cast<cudaStream_t>(handle_)));
 }
 
+PoolRetention::PoolRetention(int ordinal) {
+  cudaMemPool_t pool = nullptr;
+  GROVE_CUDA_CHECK(cudaDeviceGetMemPool(&pool, ordinal));
+  std::uint64_t previous = 0;
+  GROVE_CUDA_CHECK(cudaMemPoolGetAttribute(pool, cudaMemPoolAttrReleaseThreshold, &previous));
+  std::uint64_t keep_all = UINT64_MAX;
+  GROVE_CUDA_CHECK(cudaMemPoolSetAttribute(pool, cudaMemPoolAttrReleaseThreshold, &keep_all));
+  pool_ = pool;
+  previous_threshold_ = previous;
+}
+
+PoolRetention::~PoolRetention() {  // errors cannot be handled here: ignored
+  const auto pool = static_cast<cudaMemPool_t>(pool_);
+  std::uint64_t previous = previous_threshold_;
+  cudaMemPoolSetAttribute(pool, cudaMemPoolAttrReleaseThreshold, &previous);
+  cudaMemPoolTrimTo(pool, 0);
+}
+
 std::uint64_t RequireDeviceMemory(int ordinal, const MemoryEstimate& need) {
   const DeviceGuard guard(ordinal);  // QueryDevice makes `ordinal` current; restore the caller's
   const DeviceInfo info = QueryDevice(ordinal);

@@ -63,8 +63,9 @@ MemoryEstimate EstimateTrainingMemory(const TrainingShape& shape) {
   add("prediction cache", Mul(Mul(n, k), 4));
   add("gradients (float and fixed point)",
       Add(Mul(Mul(n, k), kGradientPairBytes), Mul(n, kGradientSumBytes)));
-  // Row index, its partition scratch, the partition flags and their scan.
-  add("row partition", Mul(n, 16));
+  // The row index and the ascending copy each tree starts from, the partition flags, their scan
+  // and the scatter scratch: five 4-byte entries a row.
+  add("row partition", Mul(n, 20));
   add("histograms (two levels)", Mul(Mul(Mul(nodes, 3), shape.total_bins), kGradientSumBytes));
   add("split search scratch",
       Mul(Mul(nodes, std::max<std::uint64_t>(shape.features, 1)), kSplitCandidateBytes));
@@ -103,11 +104,13 @@ MemoryEstimate EstimateForestMemory(const ForestShape& shape) {
       Mul(Mul(n, shape.features), std::max<std::uint32_t>(shape.bytes_per_bin, 1)));
   add("labels", Mul(n, 4));
   add("in-bag values (fixed point)", Mul(Mul(n, pairs), kGradientSumBytes));
+  // The row index, the partition flags, their scan and the scatter scratch.
   add("row partition", Mul(n, 16));
   add("split batch histograms", Mul(std::max(kForestBatchEntries, one_node), kGradientSumBytes));
   // FeatureSplit results and the feature, slot and owner lists of one batch.
   add("split batch results", Mul(kForestBatchFeatures, kSplitCandidateBytes + 8 + 12));
   add("cuts and offsets", Add(Mul(shape.total_bins, 4), Mul(shape.features, 16)));
+  add("split scan stack", shape.scan_stack_bytes);
   add("temporary storage reserve", kMemoryReserveBytes);
   return Finish(std::move(estimate));
 }

@@ -58,6 +58,9 @@ struct ForestShape {
   std::uint32_t pairs = 1;           ///< fixed-point pairs per row (channels / 2, rounded up)
   std::uint64_t max_features = 1;    ///< features a node tries per batch
   std::uint64_t widest_feature = 1;  ///< bins of the widest feature, its missing bin included
+  /// Local memory the driver sets aside for the split scan kernel's per-thread stack, for every
+  /// thread the device can hold at once (ForestScanStackBytes; 0 in host-only tests).
+  std::uint64_t scan_stack_bytes = 0;
 };
 
 /// Reserve for CUB temporary storage, launch bookkeeping and allocator rounding.
@@ -67,7 +70,7 @@ MemoryEstimate EstimateTrainingMemory(const TrainingShape& shape);
 
 /// The same for a random forest (algorithm=random_forest): the quantized matrix and labels, one
 /// tree's in-bag values and row index with its partition scratch, one split batch's histograms
-/// and results, the cuts and the reserve.
+/// and results, the cuts, the split scan's stack and the reserve.
 MemoryEstimate EstimateForestMemory(const ForestShape& shape);
 
 /// "3.25 GiB" style, two decimals.

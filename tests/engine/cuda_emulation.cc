@@ -94,6 +94,8 @@ DeviceGuard::~DeviceGuard() = default;
 Stream::Stream() = default;
 Stream::~Stream() = default;
 void Stream::Synchronize() const {}
+PoolRetention::PoolRetention(int) {}
+PoolRetention::~PoolRetention() = default;
 
 void ComputeGradients(StreamView, const ObjectiveMath& math, const float* d_margins,
                       const float* d_labels, const float* d_weights, std::size_t rows,
@@ -576,6 +578,10 @@ void FindForestSplits(StreamView, const ForestSplitBatch& batch, std::span<Featu
   cpu_impl::BuildSubsetHistograms(HostContext(), batch.bins, pairs,
                                   std::span(batch.d_values, batch.bins.rows * pairs), histograms);
   cpu_impl::EvaluateImpuritySplits(HostContext(), batch.cuts, layout, rules, splits, h_out);
+}
+
+std::uint64_t ForestScanStackBytes(int) {
+  return 0;  // host threads' stacks are not device memory
 }
 
 std::uint64_t RequireDeviceMemory(int ordinal, const MemoryEstimate& need) {

@@ -32,7 +32,7 @@ TEST_CASE("CUDA error messages name the call, the place and a remedy", "[unit]")
 
 TEST_CASE("the memory estimate adds up the resident buffers", "[unit]") {
   // Hand count for 1,000,000 rows x 10 features, 1-byte bins, 2,560 bins, 1 output, depth 1:
-  // matrix 10e6, labels 4e6, cache 4e6, gradients 8e6 + 16e6, partition 16e6,
+  // matrix 10e6, labels 4e6, cache 4e6, gradients 8e6 + 16e6, partition 5 x 4e6 = 20e6,
   // histograms 1 node x 3 x 2,560 x 16 = 122,880, split scratch 1 x 10 x 80 = 800,
   // metric (the training set evaluated) 1e6 x (24 + 4) = 28e6 plus 245 AUC blocks x (4 + 24 +
   // 24 + 8) = 14,700, cuts 2,560 x 4 + 10 x 16 = 10,400, reserve 128 MiB.
@@ -43,7 +43,7 @@ TEST_CASE("the memory estimate adds up the resident buffers", "[unit]") {
   shape.max_depth = 1;
   shape.metric_rows = 1'000'000;
   const MemoryEstimate e = EstimateTrainingMemory(shape);
-  const std::uint64_t expected = 10'000'000 + 4'000'000 + 4'000'000 + 24'000'000 + 16'000'000 +
+  const std::uint64_t expected = 10'000'000 + 4'000'000 + 4'000'000 + 24'000'000 + 20'000'000 +
                                  122'880 + 800 + 28'014'700 + 10'400 + kMemoryReserveBytes;
   CHECK(e.total_bytes == expected);
   REQUIRE(!e.parts.empty());
@@ -110,6 +110,11 @@ TEST_CASE("the forest memory estimate adds up its buffers", "[unit]") {
   wide.pairs = 32;
   CHECK(EstimateForestMemory(wide).total_bytes ==
         expected + 30 * 16'000'000 + (100'000ULL * 1'000 * 32 - (std::uint64_t{1} << 24)) * 16);
+  // The split scan's stack as ForestScanStackBytes reports it, e.g. 2,592 bytes a thread on
+  // an H100's 132 x 2,048 resident threads.
+  ForestShape stacked = shape;
+  stacked.scan_stack_bytes = 2'592ULL * 132 * 2'048;
+  CHECK(EstimateForestMemory(stacked).total_bytes == expected + 700'710'912);
 }
 
 TEST_CASE("a job that does not fit fails with how much it needs and how much is free", "[unit]") {
