@@ -22,7 +22,9 @@ constexpr std::size_t kChunkBytes = std::size_t{256} << 20;
 std::size_t ChunkEnd(const cpu_impl::PredictInput& x, std::size_t begin, std::size_t per_row) {
   const std::size_t out_bytes = per_row * sizeof(float);
   if (!x.is_csr) {
-    const std::size_t row_bytes = x.cols * sizeof(float) + out_bytes;
+    // A row-major view is uploaded with its row stride; a strided one is packed to `cols`.
+    const std::size_t row_floats = x.col_stride == 1 ? std::max(x.row_stride, x.cols) : x.cols;
+    const std::size_t row_bytes = row_floats * sizeof(float) + out_bytes;
     return std::min(x.rows, begin + std::max<std::size_t>(
                                         1, kChunkBytes / std::max<std::size_t>(row_bytes, 1)));
   }

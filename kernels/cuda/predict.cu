@@ -1,6 +1,8 @@
 // CUDA batch prediction and prediction-cache updates. One thread per row walks every tree in
 // order and adds each leaf in float, exactly the additions of kernels/cpu/predict.cc (rows are
 // independent, so there is nothing to reorder).
+#include <algorithm>
+
 #include "kernels/cuda/kernels.h"
 #include "kernels/cuda/launch.cuh"
 
@@ -190,11 +192,17 @@ void UpdatePredictionCache(StreamView stream, const std::uint32_t* d_rows,
   std::uint32_t widest = 1;
   for (const LeafSegment& leaf : leaves) widest = std::max(widest, leaf.end - leaf.begin);
   constexpr std::size_t kMaxGridY = 65535;
+  // Every leaf gets the blocks of the widest (its loop strides over the rest), so the blocks
+  // per leaf shrink as leaves grow in number: about kBlockBudget blocks in all, at least one a
+  // leaf (many small leaves and one large one would otherwise launch millions of empty blocks).
+  constexpr std::uint32_t kBlockBudget = 1U << 16;
   for (std::size_t first = 0; first < leaves.size(); first += kMaxGridY) {
     const std::size_t count = std::min(kMaxGridY, leaves.size() - first);
+    const auto per_leaf =
+        static_cast<std::uint32_t>(std::clamp<std::size_t>(kBlockBudget / count, 1, 4096));
     const auto d_leaves = detail::Upload(s, leaves.subspan(first, count));
-    LeafSegmentKernel<<<dim3(GridBlocks(widest, 256, 4096), static_cast<unsigned>(count)), 256, 0,
-                        s>>>(d_rows, d_leaves.data(), outputs, output, d_margins);
+    LeafSegmentKernel<<<dim3(GridBlocks(widest, 256, per_leaf), static_cast<unsigned>(count)), 256,
+                        0, s>>>(d_rows, d_leaves.data(), outputs, output, d_margins);
     GROVE_CUDA_CHECK_LAUNCH("LeafSegmentKernel");
   }
 }
