@@ -69,6 +69,7 @@ class GrowingBuffer {
     }
     return buffer_.data();
   }
+  std::size_t Capacity() const { return buffer_.size(); }
 
  private:
   std::size_t cap_ = SIZE_MAX;

@@ -9,8 +9,10 @@
 #include <map>
 #include <random>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "engine/src/cuda_grower.h"
 #include "grove/log.h"
 #include "grove/train.h"
 #include "tests/kernels/cuda_train_util.h"
@@ -140,4 +142,27 @@ TEST_CASE("GPU forests report the device memory the job needs before they train"
            line.find(" GiB of device memory; ") != std::string::npos;
   }));
   CHECK(gpu.model.trees.size() == 2);
+}
+
+TEST_CASE("the forest's batch-histogram buffer doubles up to its cap, then grows as asked",
+          "[cuda]") {
+  // Hand-computed capacities for a cap of 100: twice the old size, but never past the cap
+  // unless one request needs more.
+  GrowingBuffer<GradientSum> buffer(100);
+  CHECK(buffer.Capacity() == 0);
+  const std::vector<std::pair<std::size_t, std::size_t>> steps = {
+      {10, 10}, {11, 20}, {20, 20}, {70, 70}, {71, 100}, {150, 150}, {151, 151}, {5, 151}};
+  for (const auto& [request, capacity] : steps) {
+    INFO("request " << request);
+    CHECK(buffer.Reserve(request) != nullptr);
+    CHECK(buffer.Capacity() == capacity);
+  }
+  GrowingBuffer<std::uint32_t> uncapped;  // the grower's lists: plain doubling
+  uncapped.Reserve(10);
+  uncapped.Reserve(11);
+  CHECK(uncapped.Capacity() == 20);
+  uncapped.Reserve(1000);
+  CHECK(uncapped.Capacity() == 1000);
+  uncapped.Reserve(1001);
+  CHECK(uncapped.Capacity() == 2000);
 }
