@@ -66,7 +66,7 @@ Stream::~Stream() = default;
 void Stream::Synchronize() const {
   NoCuda();
 }
-PoolRetention::PoolRetention(int) {
+PoolRetention::PoolRetention(int ordinal) : ordinal_(ordinal) {
   NoCuda();
 }
 PoolRetention::~PoolRetention() = default;

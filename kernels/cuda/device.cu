@@ -13,7 +13,9 @@ namespace grove::cuda_impl {
 namespace {
 
 struct CudaFree {
-  void operator()(void* pointer) const { cudaFree(pointer); }  // never throws from a destructor
+  void operator()(void* pointer) const {  // never throws; an ignored error is cleared
+    if (cudaFree(pointer) != cudaSuccess) cudaGetLastError();
+  }
 };
 template <typename T>
 using DeviceBuffer = std::unique_ptr<T, CudaFree>;

@@ -9,7 +9,8 @@
 //   std::vector<float> h_labels = d_labels.ToHost();       // synchronous copy back
 //
 // Every failure throws DeviceError naming the CUDA call, file and line. Destructors never throw
-// (a failed cudaFree is ignored: nothing sensible can be done about it there). In a build
+// (a failed cudaFree is ignored: nothing sensible can be done about it there; the error is
+// cleared, so that the next launch check does not report it as its own). In a build
 // without CUDA every call throws InvalidInput("this build has no CUDA support; ...").
 #pragma once
 
@@ -89,16 +90,21 @@ class DeviceBuffer {
   std::size_t size_ = 0;
 };
 
-/// Makes `ordinal` the current device for the guard's scope and restores the previous one.
+/// Makes `ordinal` the current device for the guard's scope and then restores the previous
+/// one, unless that device has no context yet: since CUDA 12 cudaSetDevice creates one, which
+/// would cost a GPU the thread never used (device 0, for a cuda:1 job) its memory.
 class DeviceGuard {
  public:
-  explicit DeviceGuard(int ordinal) : previous_(CurrentDevice()) { SetDevice(ordinal); }
+  explicit DeviceGuard(int ordinal) : previous_(CurrentDevice()), switched_(previous_ != ordinal) {
+    if (switched_) SetDevice(ordinal);
+  }
   DeviceGuard(const DeviceGuard&) = delete;
   DeviceGuard& operator=(const DeviceGuard&) = delete;
   ~DeviceGuard();
 
  private:
   int previous_;
+  bool switched_;
 };
 
 /// An owned, non-blocking CUDA stream on the current device.
@@ -117,10 +123,12 @@ class Stream {
 };
 
 /// While alive, the memory pool that serves device `ordinal`'s stream-ordered scratch (the
-/// kernels' cudaMallocAsync buffers) keeps the memory freed into it for the next allocation
-/// instead of returning it to the driver at every synchronisation (its release threshold is 0
-/// by default, and a tree level synchronises several times). At the end the previous threshold
-/// is restored and the pool's unused memory released. A training session holds one.
+/// kernels' cudaMallocAsync buffers) keeps up to kMemoryReserveBytes of the memory freed into
+/// it for the next allocation instead of returning it to the driver at every synchronisation
+/// (its release threshold is 0 by default, and a tree level synchronises several times); the
+/// memory estimate's reserve counts what it keeps. Retentions of one device nest, across
+/// threads too: the last to end restores the pool's threshold and releases its unused memory.
+/// A training session holds one.
 class PoolRetention {
  public:
   explicit PoolRetention(int ordinal);
@@ -129,8 +137,7 @@ class PoolRetention {
   ~PoolRetention();
 
  private:
-  void* pool_ = nullptr;
-  std::uint64_t previous_threshold_ = 0;
+  int ordinal_;
 };
 
 }  // namespace grove::cuda_impl

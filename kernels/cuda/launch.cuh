@@ -37,7 +37,8 @@ class ScratchBuffer {
   ScratchBuffer& operator=(const ScratchBuffer&) = delete;
   ScratchBuffer& operator=(ScratchBuffer&&) = delete;
   ~ScratchBuffer() {
-    if (data_ != nullptr) cudaFreeAsync(data_, stream_);
+    // An ignored error is cleared, so that the next launch check does not report it.
+    if (data_ != nullptr && cudaFreeAsync(data_, stream_) != cudaSuccess) cudaGetLastError();
   }
   T* data() const { return data_; }
   std::size_t size() const { return size_; }

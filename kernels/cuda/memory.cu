@@ -2,6 +2,10 @@
 // a training job.
 #include <cuda_runtime.h>
 
+#include <algorithm>
+#include <map>
+#include <mutex>
+
 #include "kernels/cuda/cuda_check.cuh"
 #include "kernels/cuda/device.h"
 #include "kernels/cuda/device_buffer.h"
@@ -9,6 +13,56 @@
 #include "kernels/cuda/memory_estimate.h"
 
 namespace grove::cuda_impl {
+namespace {
+
+// An error a destructor ignores must not stay behind as the thread's last error, which the next
+// GROVE_CUDA_CHECK_LAUNCH would report as the launch's.
+void Ignore(cudaError_t error) {
+  if (error != cudaSuccess) cudaGetLastError();
+}
+
+// The driver's cuDevicePrimaryCtxGetState, found through the runtime (no link to libcuda).
+using PrimaryContextState = int (*)(int device, unsigned int* flags, int* active);
+
+PrimaryContextState FindPrimaryContextState() {
+  void* function = nullptr;
+  cudaDriverEntryPointQueryResult found{};
+#if CUDART_VERSION >= 12050
+  const cudaError_t error = cudaGetDriverEntryPointByVersion(
+      "cuDevicePrimaryCtxGetState", &function, 12000, cudaEnableDefault, &found);
+#else
+  const cudaError_t error =
+      cudaGetDriverEntryPoint("cuDevicePrimaryCtxGetState", &function, cudaEnableDefault, &found);
+#endif
+  Ignore(error);
+  if (error != cudaSuccess || found != cudaDriverEntryPointSuccess) return nullptr;
+  return reinterpret_cast<PrimaryContextState>(function);
+}
+
+// Whether `device` has an active primary context (true when the driver cannot tell).
+bool HasContext(int device) {
+  static const PrimaryContextState state = FindPrimaryContextState();
+  unsigned int flags = 0;
+  int active = 0;
+  if (state == nullptr || state(device, &flags, &active) != 0) return true;
+  return active != 0;
+}
+
+// Per device: the live PoolRetentions and the pool's release threshold before the first.
+struct Retained {
+  int count = 0;
+  std::uint64_t previous_threshold = 0;
+};
+std::mutex retained_mutex;
+std::map<int, Retained> retained;
+
+cudaMemPool_t PoolOf(int ordinal) {
+  cudaMemPool_t pool = nullptr;
+  GROVE_CUDA_CHECK(cudaDeviceGetMemPool(&pool, ordinal));
+  return pool;
+}
+
+}  // namespace
 
 void* DeviceAllocate(std::size_t bytes) {
   void* pointer = nullptr;
@@ -17,7 +71,7 @@ void* DeviceAllocate(std::size_t bytes) {
 }
 
 void DeviceFree(void* pointer) noexcept {
-  if (pointer != nullptr) cudaFree(pointer);  // an error here cannot be handled: ignored
+  if (pointer != nullptr) Ignore(cudaFree(pointer));  // an error here cannot be handled
 }
 
 void CopyToDevice(void* d_destination, const void* source, std::size_t bytes) {
@@ -71,9 +125,9 @@ void SetDevice(int ordinal) {
   GROVE_CUDA_CHECK(cudaSetDevice(ordinal));
 }
 
-DeviceGuard::~DeviceGuard() {
-  cudaSetDevice(previous_);
-}  // never throws from a destructor
+DeviceGuard::~DeviceGuard() {  // never throws
+  if (switched_ && HasContext(previous_)) Ignore(cudaSetDevice(previous_));
+}
 
 Stream::Stream() {
   cudaStream_t stream = nullptr;
@@ -82,29 +136,38 @@ Stream::Stream() {
 }
 
 Stream::~Stream() {
-  if (handle_ != nullptr) cudaStreamDestroy(static_cast<cudaStream_t>(handle_));
+  if (handle_ != nullptr) Ignore(cudaStreamDestroy(static_cast<cudaStream_t>(handle_)));
 }
 
 void Stream::Synchronize() const {
   GROVE_CUDA_CHECK(cudaStreamSynchronize(static_cast<cudaStream_t>(handle_)));
 }
 
-PoolRetention::PoolRetention(int ordinal) {
-  cudaMemPool_t pool = nullptr;
-  GROVE_CUDA_CHECK(cudaDeviceGetMemPool(&pool, ordinal));
-  std::uint64_t previous = 0;
-  GROVE_CUDA_CHECK(cudaMemPoolGetAttribute(pool, cudaMemPoolAttrReleaseThreshold, &previous));
-  std::uint64_t keep_all = UINT64_MAX;
-  GROVE_CUDA_CHECK(cudaMemPoolSetAttribute(pool, cudaMemPoolAttrReleaseThreshold, &keep_all));
-  pool_ = pool;
-  previous_threshold_ = previous;
+PoolRetention::PoolRetention(int ordinal) : ordinal_(ordinal) {
+  const std::lock_guard lock(retained_mutex);
+  Retained& r = retained[ordinal];
+  if (r.count == 0) {
+    const cudaMemPool_t pool = PoolOf(ordinal);
+    std::uint64_t previous = 0;
+    GROVE_CUDA_CHECK(cudaMemPoolGetAttribute(pool, cudaMemPoolAttrReleaseThreshold, &previous));
+    std::uint64_t keep = std::max(previous, kMemoryReserveBytes);
+    GROVE_CUDA_CHECK(cudaMemPoolSetAttribute(pool, cudaMemPoolAttrReleaseThreshold, &keep));
+    r.previous_threshold = previous;
+  }
+  ++r.count;
 }
 
-PoolRetention::~PoolRetention() {  // errors cannot be handled here: ignored
-  const auto pool = static_cast<cudaMemPool_t>(pool_);
-  std::uint64_t previous = previous_threshold_;
-  cudaMemPoolSetAttribute(pool, cudaMemPoolAttrReleaseThreshold, &previous);
-  cudaMemPoolTrimTo(pool, 0);
+PoolRetention::~PoolRetention() {  // never throws; errors cannot be handled here
+  const std::lock_guard lock(retained_mutex);
+  Retained& r = retained[ordinal_];
+  if (--r.count > 0) return;
+  cudaMemPool_t pool = nullptr;
+  const cudaError_t error = cudaDeviceGetMemPool(&pool, ordinal_);
+  Ignore(error);
+  if (error != cudaSuccess) return;
+  std::uint64_t previous = r.previous_threshold;
+  Ignore(cudaMemPoolSetAttribute(pool, cudaMemPoolAttrReleaseThreshold, &previous));
+  Ignore(cudaMemPoolTrimTo(pool, static_cast<std::size_t>(previous)));
 }
 
 std::uint64_t RequireDeviceMemory(int ordinal, const MemoryEstimate& need) {

@@ -94,7 +94,7 @@ DeviceGuard::~DeviceGuard() = default;
 Stream::Stream() = default;
 Stream::~Stream() = default;
 void Stream::Synchronize() const {}
-PoolRetention::PoolRetention(int) {}
+PoolRetention::PoolRetention(int ordinal) : ordinal_(ordinal) {}
 PoolRetention::~PoolRetention() = default;
 
 void ComputeGradients(StreamView, const ObjectiveMath& math, const float* d_margins,
