@@ -232,12 +232,8 @@ std::uint64_t ForestScanStackBytes(int ordinal) {
   cudaFuncAttributes any{};
   GROVE_CUDA_CHECK(cudaFuncGetAttributes(&two, ImpurityScanKernel<2>));
   GROVE_CUDA_CHECK(cudaFuncGetAttributes(&any, ImpurityScanKernel<0>));
-  int multiprocessors = 0;
-  int threads = 0;
-  GROVE_CUDA_CHECK(
-      cudaDeviceGetAttribute(&multiprocessors, cudaDevAttrMultiProcessorCount, ordinal));
-  GROVE_CUDA_CHECK(
-      cudaDeviceGetAttribute(&threads, cudaDevAttrMaxThreadsPerMultiProcessor, ordinal));
+  const int multiprocessors = detail::DeviceAttribute(cudaDevAttrMultiProcessorCount, ordinal);
+  const int threads = detail::DeviceAttribute(cudaDevAttrMaxThreadsPerMultiProcessor, ordinal);
   const std::size_t per_thread = std::max(two.localSizeBytes, any.localSizeBytes);
   return std::uint64_t{per_thread} * static_cast<std::uint64_t>(multiprocessors) *
          static_cast<std::uint64_t>(threads);

@@ -129,12 +129,9 @@ void Launch(cudaStream_t s, const HistogramPlan& plan, const HistogramBatch& bat
 }  // namespace
 
 HistogramPlan MakeHistogramPlan(int ordinal, std::span<const std::uint32_t> h_feature_offsets) {
-  int multiprocessors = 0;
-  int shared_optin = 0;
-  GROVE_CUDA_CHECK(
-      cudaDeviceGetAttribute(&multiprocessors, cudaDevAttrMultiProcessorCount, ordinal));
-  GROVE_CUDA_CHECK(
-      cudaDeviceGetAttribute(&shared_optin, cudaDevAttrMaxSharedMemoryPerBlockOptin, ordinal));
+  const int multiprocessors = detail::DeviceAttribute(cudaDevAttrMultiProcessorCount, ordinal);
+  const int shared_optin =
+      detail::DeviceAttribute(cudaDevAttrMaxSharedMemoryPerBlockOptin, ordinal);
   HistogramPlan plan;
   plan.multiprocessors = multiprocessors;
   plan.shared_bytes = static_cast<std::size_t>(shared_optin);

@@ -17,6 +17,13 @@ inline cudaStream_t ToCuda(StreamView stream) {
   return static_cast<cudaStream_t>(stream.handle);
 }
 
+/// An attribute of device `ordinal` (cudaDeviceGetAttribute, checked).
+inline int DeviceAttribute(cudaDeviceAttr attribute, int ordinal) {
+  int value = 0;
+  GROVE_CUDA_CHECK(cudaDeviceGetAttribute(&value, attribute, ordinal));
+  return value;
+}
+
 /// Scratch memory ordered on one stream: allocated and freed in stream order, never throws
 /// from its destructor.
 template <typename T>

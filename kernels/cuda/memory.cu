@@ -56,12 +56,6 @@ struct Retained {
 std::mutex retained_mutex;
 std::map<int, Retained> retained;
 
-cudaMemPool_t PoolOf(int ordinal) {
-  cudaMemPool_t pool = nullptr;
-  GROVE_CUDA_CHECK(cudaDeviceGetMemPool(&pool, ordinal));
-  return pool;
-}
-
 }  // namespace
 
 void* DeviceAllocate(std::size_t bytes) {
@@ -147,7 +141,8 @@ PoolRetention::PoolRetention(int ordinal) : ordinal_(ordinal) {
   const std::lock_guard lock(retained_mutex);
   Retained& r = retained[ordinal];
   if (r.count == 0) {
-    const cudaMemPool_t pool = PoolOf(ordinal);
+    cudaMemPool_t pool = nullptr;
+    GROVE_CUDA_CHECK(cudaDeviceGetMemPool(&pool, ordinal));
     std::uint64_t previous = 0;
     GROVE_CUDA_CHECK(cudaMemPoolGetAttribute(pool, cudaMemPoolAttrReleaseThreshold, &previous));
     std::uint64_t keep = std::max(previous, kMemoryReserveBytes);
